@@ -1,0 +1,237 @@
+import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { Class } from '../typing/class';
+import { eventTypes } from '../typing/event';
+import { EventEnvelope, toEnvelope } from '../typing/event-envelope';
+import { NewEvent } from '../typing/stored-event';
+import { AggregateStream, EventStore, Snapshot } from '../eventStore/event-store';
+import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
+import {
+  AggregateNotFoundError,
+  DuplicateAggregateError,
+  InvalidDefinitionError,
+  OptimisticConcurrencyError,
+} from '../errors';
+import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand } from './aggregate-metadata';
+import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
+import { newId } from '../runtime/ids';
+
+/** An aggregate as loaded or just changed, with where it stands. */
+export interface AggregateWithMetadata<A> {
+  readonly id: string;
+  readonly version: number;
+  readonly aggregate: A;
+  /** For create/update: the events this call appended (empty when nothing changed). For find: the events read after the snapshot. */
+  readonly events: readonly EventEnvelope[];
+  /** Version of the snapshot the aggregate was loaded from, 0 if none. */
+  readonly snapshotVersion: number;
+}
+
+/** Identifies the event whose handling sends this command; makes the update idempotent. */
+export interface TriggeringEvent {
+  readonly eventId: string;
+  readonly metadata?: { readonly correlationId?: string };
+}
+
+export interface CommandOptions {
+  /** For create: the aggregate id to use (default: a new UUIDv7). */
+  readonly id?: string;
+  readonly triggeringEvent?: TriggeringEvent;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** Extra metadata stored with every event this command produces. */
+  readonly metadata?: Record<string, unknown>;
+}
+
+export interface RetryOptions extends BackoffOptions {
+  /** Tries of an update that loses the optimistic-concurrency race, the first included. */
+  readonly maxAttempts: number;
+}
+
+export interface RepositoryOptions {
+  /** Snapshot strategy per aggregate type name; overrides @Aggregate's. */
+  readonly snapshots?: Record<string, SnapshotStrategy>;
+  readonly retry?: Partial<RetryOptions>;
+}
+
+export const defaultRetry: RetryOptions = { maxAttempts: 10, initialDelayMs: 5, maxDelayMs: 250 };
+
+interface Rehydrated<A> {
+  aggregate: A;
+  stream: AggregateStream;
+  envelopes: EventEnvelope[];
+  loadMillis: number;
+}
+
+/**
+ * Creates, updates and finds event-sourced aggregates over any EventStore.
+ * Updates are optimistic: a lost race is retried (reload, decide again) with
+ * jittered backoff, then surfaces as OptimisticConcurrencyError.
+ */
+export class AggregateRepository {
+  private readonly retry: RetryOptions;
+
+  constructor(
+    readonly eventStore: EventStore,
+    private readonly options: RepositoryOptions = {},
+  ) {
+    this.retry = { ...defaultRetry, ...options.retry };
+    if (!Number.isInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
+      throw new RangeError(`retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}.`);
+    }
+  }
+
+  async create<A extends object>(cls: Class<A>, command: object, options: CommandOptions = {}): Promise<AggregateWithMetadata<A>> {
+    const definition = aggregateDefinition(cls);
+    const id = options.id ?? newId();
+    if (typeof id !== 'string' || id.length === 0) {
+      throw new InvalidDefinitionError(`create(${definition.type}): options.id must be a non-empty string.`);
+    }
+    const aggregate = new cls();
+    const decided = processCommand(definition, aggregate, command);
+    if (decided.length === 0) {
+      throw new InvalidDefinitionError(
+        `${definition.type}: the command handler for ${command.constructor.name} returned no events, so there is nothing to create.`,
+      );
+    }
+    try {
+      return await this.append(definition, id, aggregate, { version: 0 }, decided, 0, options);
+    } catch (error) {
+      if (error instanceof DuplicateAggregateError && options.triggeringEvent) {
+        const existing = await this.rehydrate<A>(definition, id, options.triggeringEvent.eventId);
+        if (existing?.stream.alreadyTriggeredBy) return this.unchanged(id, existing);
+      }
+      throw error;
+    }
+  }
+
+  async update<A extends object>(
+    cls: Class<A>,
+    id: string,
+    command: object,
+    options: CommandOptions = {},
+  ): Promise<AggregateWithMetadata<A>> {
+    const definition = aggregateDefinition(cls);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.rehydrate<A>(definition, id, options.triggeringEvent?.eventId);
+      if (!loaded) throw new AggregateNotFoundError(definition.type, id);
+      if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, loaded);
+      const decided = processCommand(definition, loaded.aggregate, command);
+      if (decided.length === 0) return { ...this.unchanged(id, loaded), events: [] };
+      try {
+        return await this.append(definition, id, loaded.aggregate, loaded.stream, decided, loaded.loadMillis, options);
+      } catch (error) {
+        if (!(error instanceof OptimisticConcurrencyError)) throw error;
+        if (attempt >= this.retry.maxAttempts) {
+          throw new OptimisticConcurrencyError(definition.type, id, loaded.stream.version, attempt);
+        }
+        await sleep(backoffDelay(attempt, this.retry));
+      }
+    }
+  }
+
+  async find<A extends object>(cls: Class<A>, id: string): Promise<AggregateWithMetadata<A>> {
+    const definition = aggregateDefinition(cls);
+    const loaded = await this.rehydrate<A>(definition, id);
+    if (!loaded) throw new AggregateNotFoundError(definition.type, id);
+    return this.unchanged(id, loaded);
+  }
+
+  /** Like find, but undefined for an unknown id. */
+  async findOptional<A extends object>(cls: Class<A>, id: string): Promise<AggregateWithMetadata<A> | undefined> {
+    const definition = aggregateDefinition(cls);
+    const loaded = await this.rehydrate<A>(definition, id);
+    return loaded && this.unchanged(id, loaded);
+  }
+
+  private unchanged<A>(id: string, loaded: Rehydrated<A>): AggregateWithMetadata<A> {
+    return {
+      id,
+      version: loaded.stream.version,
+      aggregate: loaded.aggregate,
+      events: loaded.envelopes,
+      snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+    };
+  }
+
+  private async rehydrate<A>(
+    definition: AggregateDefinition,
+    id: string,
+    triggeringEventId?: string,
+  ): Promise<Rehydrated<A> | undefined> {
+    const started = performance.now();
+    const stream = await this.eventStore.load(definition.type, id, { triggeringEventId });
+    if (!stream) return undefined;
+    const aggregate = stream.snapshot
+      ? (plainToInstance(definition.cls, JSON.parse(stream.snapshot.snapshotJson) as object) as A)
+      : (new definition.cls() as A);
+    const envelopes = stream.events.map((stored) => toEnvelope(stored));
+    for (const envelope of envelopes) applyEvent(definition, aggregate as object, envelope.event);
+    return { aggregate, stream, envelopes, loadMillis: performance.now() - started };
+  }
+
+  private async append<A extends object>(
+    definition: AggregateDefinition,
+    id: string,
+    aggregate: A,
+    stream: Pick<AggregateStream, 'version' | 'snapshot'>,
+    decided: object[],
+    loadMillis: number,
+    options: CommandOptions,
+  ): Promise<AggregateWithMetadata<A>> {
+    const timestamp = new Date();
+    const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? newId();
+    const causationId = options.causationId ?? options.triggeringEvent?.eventId;
+    const events: NewEvent[] = decided.map((event, index) => {
+      const eventType = eventTypes.typeOfInstance(event);
+      applyEvent(definition, aggregate, event);
+      return {
+        eventId: newId(),
+        eventType,
+        eventData: eventTypes.serialize(event),
+        aggregateType: definition.type,
+        aggregateId: id,
+        version: stream.version + index + 1,
+        triggeringEventId: options.triggeringEvent?.eventId,
+        metadata: {
+          ...options.metadata,
+          correlationId,
+          ...(causationId ? { causationId } : {}),
+          schemaVersion: eventTypes.info(eventType).schemaVersion,
+        },
+        timestamp,
+      };
+    });
+    const versionAfter = stream.version + events.length;
+    const snapshotVersion = stream.snapshot?.version ?? 0;
+    const strategy = this.options.snapshots?.[definition.type] ?? definition.snapshots;
+    const snapshot: Snapshot | undefined = strategy?.shouldSnapshot({
+      aggregateType: definition.type,
+      versionBefore: stream.version,
+      versionAfter,
+      snapshotVersion,
+      loadMillis,
+    })
+      ? {
+          aggregateType: definition.type,
+          aggregateId: id,
+          version: versionAfter,
+          snapshotType: definition.type,
+          snapshotJson: JSON.stringify(instanceToPlain(aggregate)),
+        }
+      : undefined;
+    await this.eventStore.append({
+      aggregateType: definition.type,
+      aggregateId: id,
+      expectedVersion: stream.version,
+      events,
+      snapshot,
+    });
+    return {
+      id,
+      version: versionAfter,
+      aggregate,
+      events: events.map((e, i) => ({ ...e, event: decided[i] })),
+      snapshotVersion: snapshot ? snapshot.version : snapshotVersion,
+    };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './eventloom-error';
+export * from './errors';

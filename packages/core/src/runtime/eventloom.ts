@@ -1,0 +1,89 @@
+import { AggregateRepository, RepositoryOptions } from '../aggregates/aggregate-repository';
+import { EventStore } from '../eventStore/event-store';
+import { DeadLetterStore, InMemoryDeadLetterStore } from '../transport/dead-letters';
+import { EventTransport, Subscription } from '../transport/event-transport';
+import { DuplicateSubscriberError, EventloomError } from '../errors';
+import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
+import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
+import { consoleLogger, Logger } from './logger';
+
+export interface EventloomOptions {
+  readonly eventStore: EventStore;
+  readonly transport: EventTransport;
+  readonly deadLetters?: DeadLetterStore;
+  readonly repository?: RepositoryOptions;
+  readonly delivery?: Partial<DeliveryOptions>;
+  readonly logger?: Logger;
+}
+
+/**
+ * One service's Eventloom: its repository over its event store, and its
+ * subscribers fed by a transport. Back ends provide the store and transport
+ * (see @eventloom/in-memory for the embedded default).
+ */
+export class Eventloom {
+  readonly repository: AggregateRepository;
+  readonly eventStore: EventStore;
+  readonly transport: EventTransport;
+  readonly deadLetters: DeadLetterStore;
+  private readonly logger: Logger;
+  private readonly delivery: DeliveryOptions;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private closed = false;
+
+  constructor(options: EventloomOptions) {
+    this.eventStore = options.eventStore;
+    this.transport = options.transport;
+    this.deadLetters = options.deadLetters ?? new InMemoryDeadLetterStore();
+    this.repository = new AggregateRepository(options.eventStore, options.repository);
+    this.logger = options.logger ?? consoleLogger;
+    this.delivery = { ...defaultDelivery, ...options.delivery };
+  }
+
+  /** Starts a subscriber instance (a class decorated with @EventSubscriber). */
+  async subscribe(subscriber: object): Promise<Subscription> {
+    if (this.closed) throw new EventloomError('This Eventloom is closed; create a new one to subscribe.');
+    const definition = subscriberDefinition(subscriber);
+    if (this.subscriptions.has(definition.subscriberId)) throw new DuplicateSubscriberError(definition.subscriberId);
+    const placeholder: Subscription = { subscriberId: definition.subscriberId, close: async () => {} };
+    this.subscriptions.set(definition.subscriberId, placeholder);
+    try {
+      const subscription = await this.transport.subscribe({
+        subscriberId: definition.subscriberId,
+        aggregateTypes: aggregateTypesOf(definition),
+        eventTypes: [...definition.handlers.keys()],
+        handle: eventDelivery(subscriber, definition, {
+          repository: this.repository,
+          deadLetters: this.deadLetters,
+          logger: this.logger,
+          options: this.delivery,
+          isClosed: () => this.closed,
+        }),
+      });
+      this.subscriptions.set(definition.subscriberId, subscription);
+      return subscription;
+    } catch (error) {
+      this.subscriptions.delete(definition.subscriberId);
+      throw error;
+    }
+  }
+
+  /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */
+  async caughtUp(): Promise<void> {
+    // A handler may append events that another subscriber then handles: wait until all are quiet at once.
+    for (;;) {
+      const subscriptions = [...this.subscriptions.values()];
+      await Promise.all(subscriptions.map((s) => s.caughtUp?.()));
+      await new Promise((resolve) => setImmediate(resolve));
+      if (subscriptions.every((s) => s.idle?.() ?? true)) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions.values()].map((s) => s.close()));
+    await this.transport.close();
+    await this.eventStore.close();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './eventloom';
+export * from './logger';
+export * from './backoff';
+export * from './ids';

@@ -1,0 +1,68 @@
+import { StoredEvent } from '../typing/stored-event';
+import { toEnvelope } from '../typing/event-envelope';
+import { AggregateRepository } from '../aggregates/aggregate-repository';
+import { DeadLetterStore } from '../transport/dead-letters';
+import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
+import { Logger } from '../runtime/logger';
+import { UnknownEventTypeError } from '../errors';
+import { SubscriberDefinition } from './subscriber-metadata';
+import { eventContext } from './event-context';
+
+export interface DeliveryOptions extends BackoffOptions {
+  /** Tries of one event, the first included, before it is parked. */
+  readonly maxAttempts: number;
+}
+
+export const defaultDelivery: DeliveryOptions = { maxAttempts: 8, initialDelayMs: 50, maxDelayMs: 5_000 };
+
+export interface DeliveryDependencies {
+  readonly repository: AggregateRepository;
+  readonly deadLetters: DeadLetterStore;
+  readonly logger: Logger;
+  readonly options: DeliveryOptions;
+  /** Set when the subscription closes, to stop waiting between retries. */
+  readonly isClosed: () => boolean;
+}
+
+/**
+ * Builds the function a transport calls per event: decode, dispatch to the
+ * handler method, retry with backoff, and park the event once the tries are
+ * used up, so that one poison event never stops the subscription.
+ */
+export function eventDelivery(subscriber: object, definition: SubscriberDefinition, deps: DeliveryDependencies) {
+  return async (stored: StoredEvent): Promise<void> => {
+    const method = definition.handlers.get(stored.eventType);
+    if (!method) return;
+    let lastError: unknown;
+    let attempt = 1;
+    for (; attempt <= deps.options.maxAttempts; attempt++) {
+      try {
+        const envelope = toEnvelope(stored);
+        const context = eventContext(envelope, definition.subscriberId, attempt, deps.repository);
+        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
+        return;
+      } catch (error) {
+        lastError = error;
+        // A message that cannot be decoded will not decode on the next try either.
+        if (error instanceof UnknownEventTypeError || error instanceof SyntaxError) break;
+        if (deps.isClosed()) throw error;
+        if (attempt < deps.options.maxAttempts) {
+          deps.logger.warn(`subscriber '${definition.subscriberId}' failed on ${stored.eventType} ${stored.eventId}, retrying`, {
+            attempt,
+            error: String(error),
+          });
+          await sleep(backoffDelay(attempt, deps.options));
+        }
+      }
+    }
+    const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
+    deps.logger.error(`subscriber '${definition.subscriberId}' parked ${stored.eventType} ${stored.eventId}`, { reason });
+    await deps.deadLetters.park({
+      subscriberId: definition.subscriberId,
+      event: stored,
+      error: reason,
+      attempts: Math.min(attempt, deps.options.maxAttempts),
+      parkedAt: new Date(),
+    });
+  };
+}

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import { Class } from '../typing/class';
+import { eventTypes } from '../typing/event';
+import { InvalidDefinitionError } from '../errors';
+
+export interface SubscriberDefinition {
+  readonly subscriberId: string;
+  /** event type name -> method name */
+  readonly handlers: Map<string, string | symbol>;
+}
+
+const SUBSCRIBER_ID = Symbol.for('eventloom:subscriber-id');
+const HANDLERS = Symbol.for('eventloom:event-handlers');
+
+export function defineSubscriber(cls: Class, subscriberId: string): void {
+  if (!subscriberId) throw new InvalidDefinitionError(`@EventSubscriber on ${cls.name} needs a non-empty subscriber id.`);
+  Reflect.defineMetadata(SUBSCRIBER_ID, subscriberId, cls);
+}
+
+export function addEventHandler(prototype: object, event: Class, method: string | symbol): void {
+  const list = (Reflect.getOwnMetadata(HANDLERS, prototype) as Array<[Class, string | symbol]>) ?? [];
+  list.push([event, method]);
+  Reflect.defineMetadata(HANDLERS, list, prototype);
+}
+
+export function subscriberDefinition(subscriber: object): SubscriberDefinition {
+  const cls = subscriber.constructor as Class;
+  const subscriberId = Reflect.getOwnMetadata(SUBSCRIBER_ID, cls) as string | undefined;
+  if (!subscriberId) {
+    throw new InvalidDefinitionError(
+      `${cls.name} is not a subscriber. Decorate it with @EventSubscriber('some-durable-id').`,
+    );
+  }
+  const handlers = new Map<string, string | symbol>();
+  for (const [event, method] of (Reflect.getOwnMetadata(HANDLERS, cls.prototype) as Array<[Class, string | symbol]>) ?? []) {
+    const type = eventTypes.typeOf(event);
+    if (handlers.has(type)) {
+      throw new InvalidDefinitionError(`${cls.name} has two handlers for event '${type}'.`);
+    }
+    handlers.set(type, method);
+  }
+  if (handlers.size === 0) {
+    throw new InvalidDefinitionError(`${cls.name} has no @EventHandlerMethod; a subscriber needs at least one.`);
+  }
+  return { subscriberId, handlers };
+}
+
+/** The aggregate types (streams) a subscriber must read. */
+export function aggregateTypesOf(definition: SubscriberDefinition): string[] {
+  const types = new Set<string>();
+  for (const eventType of definition.handlers.keys()) {
+    const aggregateType = eventTypes.info(eventType).aggregateType;
+    if (!aggregateType) {
+      throw new InvalidDefinitionError(
+        `Subscriber '${definition.subscriberId}' handles '${eventType}', but no aggregate type is known for it. ` +
+          `Declare @Event('${eventType}', { aggregateType: '...' }) or import the aggregate class that applies it.`,
+      );
+    }
+    types.add(aggregateType);
+  }
+  return [...types];
+}

@@ -1,0 +1,34 @@
+import { StoredEvent } from '../typing/stored-event';
+
+export interface SubscriptionRequest {
+  readonly subscriberId: string;
+  /** Streams (aggregate types) whose events the subscriber handles. */
+  readonly aggregateTypes: readonly string[];
+  /** Event types the subscriber handles; a transport may skip others without calling `handle`. */
+  readonly eventTypes: readonly string[];
+  /**
+   * Handles one event. A transport calls it in order per aggregate, at least
+   * once per event, and runs different aggregates concurrently. It resolves
+   * once the event is done with (handled, or parked after its retries); only
+   * then may the transport record progress past it.
+   */
+  readonly handle: (event: StoredEvent) => Promise<void>;
+}
+
+export interface Subscription {
+  readonly subscriberId: string;
+  /** Resolves when every event stored so far (at call time) has been handled. */
+  caughtUp?(): Promise<void>;
+  /** True when nothing is queued or in flight (where the transport can tell). */
+  idle?(): boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Carries stored events to subscribers. Implemented in process (in-memory)
+ * and over Kafka. Delivery is at least once, ordered per aggregate.
+ */
+export interface EventTransport {
+  subscribe(request: SubscriptionRequest): Promise<Subscription>;
+  close(): Promise<void>;
+}

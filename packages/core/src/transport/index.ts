@@ -1,0 +1,2 @@
+export * from './event-transport';
+export * from './dead-letters';

@@ -1,0 +1,103 @@
+import 'reflect-metadata';
+import { instanceToPlain, plainToInstance } from 'class-transformer';
+import { Class } from './class';
+import { InvalidDefinitionError, UnknownEventTypeError } from '../errors';
+
+export interface EventOptions {
+  /**
+   * The aggregate type that emits this event. Subscribers use it to find the
+   * stream (Kafka topic) to read. Optional when an aggregate class with an
+   * @Apply for this event is loaded in the process.
+   */
+  aggregateType?: string;
+  /** Version of this event's schema, stored with every event (default 1). */
+  schemaVersion?: number;
+}
+
+export interface EventTypeInfo {
+  readonly type: string;
+  readonly cls: Class;
+  aggregateType?: string;
+  readonly schemaVersion: number;
+}
+
+const EVENT_TYPE = Symbol.for('eventloom:event-type');
+
+/**
+ * The process-wide map between event classes and their stable type names.
+ * Type names are what is stored; renaming a class must not change them.
+ */
+export class EventTypeRegistry {
+  private readonly byName = new Map<string, EventTypeInfo>();
+
+  register(cls: Class, type: string, options: EventOptions = {}): void {
+    if (!type || typeof type !== 'string') {
+      throw new InvalidDefinitionError(`@Event on ${cls.name} needs a non-empty type name, e.g. @Event('${cls.name}').`);
+    }
+    const existing = this.byName.get(type);
+    if (existing && existing.cls !== cls) {
+      throw new InvalidDefinitionError(
+        `Event type '${type}' is declared twice (${existing.cls.name} and ${cls.name}). Each event type name must be unique.`,
+      );
+    }
+    this.byName.set(type, {
+      type,
+      cls,
+      aggregateType: options.aggregateType ?? existing?.aggregateType,
+      schemaVersion: options.schemaVersion ?? 1,
+    });
+    Reflect.defineMetadata(EVENT_TYPE, type, cls);
+  }
+
+  /** Records the aggregate that applies an event, unless the event declared one. */
+  linkAggregate(cls: Class, aggregateType: string): void {
+    const info = this.byName.get(this.typeOf(cls));
+    if (info && !info.aggregateType) info.aggregateType = aggregateType;
+  }
+
+  typeOf(cls: Class): string {
+    const type = Reflect.getOwnMetadata(EVENT_TYPE, cls) as string | undefined;
+    if (!type) {
+      throw new InvalidDefinitionError(
+        `${cls.name} is not an event class. Decorate it with @Event('${cls.name}').`,
+      );
+    }
+    return type;
+  }
+
+  typeOfInstance(event: object): string {
+    return this.typeOf(event.constructor as Class);
+  }
+
+  info(type: string, context?: string): EventTypeInfo {
+    const info = this.byName.get(type);
+    if (!info) throw new UnknownEventTypeError(type, context);
+    return info;
+  }
+
+  has(type: string): boolean {
+    return this.byName.has(type);
+  }
+
+  serialize(event: object): string {
+    return JSON.stringify(instanceToPlain(event));
+  }
+
+  /** Turns stored JSON back into an instance of the event class, nested value objects included. */
+  deserialize(type: string, json: string, context?: string): object {
+    const info = this.info(type, context);
+    return plainToInstance(info.cls, JSON.parse(json) as object) as object;
+  }
+}
+
+export const eventTypes = new EventTypeRegistry();
+
+/**
+ * Declares an event class under a stable type name:
+ * `@Event('OrderCreated') class OrderCreated { ... }`.
+ */
+export function Event(type: string, options?: EventOptions) {
+  return <C extends Class<object>>(cls: C): void => {
+    eventTypes.register(cls, type, options);
+  };
+}

@@ -1,0 +1,4 @@
+export * from './class';
+export * from './event';
+export * from './stored-event';
+export * from './event-envelope';

@@ -1,0 +1,104 @@
+import {
+  AggregateStream,
+  AppendRequest,
+  DuplicateAggregateError,
+  EventStore,
+  EventloomError,
+  LoadOptions,
+  OptimisticConcurrencyError,
+  Snapshot,
+  StoredEvent,
+} from '@eventloom/core';
+
+interface Stream {
+  readonly events: StoredEvent[];
+  snapshot?: Snapshot;
+  readonly triggeredBy: Set<string>;
+}
+
+/**
+ * The embedded event store: streams indexed by aggregate, plus one global log
+ * in append order that feeds the in-process transport. Appends are atomic
+ * (nothing is awaited in the middle), so there is no partial write to see.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly streams = new Map<string, Stream>();
+  private readonly log: StoredEvent[] = [];
+  private readonly listeners = new Set<() => void>();
+  private closed = false;
+
+  async load(aggregateType: string, aggregateId: string, options: LoadOptions = {}): Promise<AggregateStream | undefined> {
+    this.assertOpen();
+    const stream = this.streams.get(key(aggregateType, aggregateId));
+    if (!stream) return undefined;
+    const from = stream.snapshot?.version ?? 0;
+    return {
+      version: stream.events.length,
+      snapshot: stream.snapshot,
+      events: stream.events.slice(from),
+      alreadyTriggeredBy: options.triggeringEventId ? stream.triggeredBy.has(options.triggeringEventId) : undefined,
+    };
+  }
+
+  async append(request: AppendRequest): Promise<void> {
+    this.assertOpen();
+    const k = key(request.aggregateType, request.aggregateId);
+    const existing = this.streams.get(k);
+    const current = existing?.events.length ?? 0;
+    if (request.expectedVersion === 0 && existing) {
+      throw new DuplicateAggregateError(request.aggregateType, request.aggregateId);
+    }
+    if (request.expectedVersion !== current) {
+      throw new OptimisticConcurrencyError(request.aggregateType, request.aggregateId, request.expectedVersion);
+    }
+    request.events.forEach((event, i) => {
+      if (event.version !== current + i + 1) {
+        throw new EventloomError(
+          `append to ${request.aggregateType} '${request.aggregateId}': event ${i} has version ${event.version}, expected ${current + i + 1}.`,
+        );
+      }
+    });
+    const stream = existing ?? { events: [], triggeredBy: new Set<string>() };
+    for (const event of request.events) {
+      const stored: StoredEvent = { ...event, position: this.log.length + 1 };
+      stream.events.push(stored);
+      this.log.push(stored);
+      if (event.triggeringEventId) stream.triggeredBy.add(event.triggeringEventId);
+    }
+    if (request.snapshot) stream.snapshot = request.snapshot;
+    this.streams.set(k, stream);
+    for (const listener of this.listeners) listener();
+  }
+
+  async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
+    return [...(this.streams.get(key(aggregateType, aggregateId))?.events ?? [])];
+  }
+
+  /** Events by global position (1-based), from `position` on. */
+  readLog(fromPosition: number, limit = Number.MAX_SAFE_INTEGER): StoredEvent[] {
+    return this.log.slice(fromPosition - 1, fromPosition - 1 + limit);
+  }
+
+  get lastPosition(): number {
+    return this.log.length;
+  }
+
+  /** Called synchronously after every append. */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventloomError('The in-memory event store is closed.');
+  }
+}
+
+function key(aggregateType: string, aggregateId: string): string {
+  return `${aggregateType}\u0000${aggregateId}`;
+}

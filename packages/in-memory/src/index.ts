@@ -1,0 +1,3 @@
+export * from './in-memory-event-store';
+export * from './in-memory-transport';
+export * from './embedded';

@@ -1,0 +1,4 @@
+export * from './aggregate-fixture';
+export * from './subscriber-fixture';
+export * from './contract/event-store-contract';
+export * from './contract/contract-model';
