@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { embeddedEventloom } from '@eventloom/in-memory';
+import { startApp } from './app';
+import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
+
+/** `npm start`: the example in one process, on the embedded runtime unless EVENTLOOM_MYSQL_URL is set. */
+async function main(): Promise<void> {
+  const port = parsePort(process.env.PORT ?? '8080');
+  const app = await startApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
+  console.log(`Customers & Orders (embedded, in memory) listening on ${app.url}`);
+  console.log(`  try: curl -s -XPOST ${app.url}/customers -H 'content-type: application/json' -d '{"name":"Fred","creditLimit":{"amount":1000}}'`);
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer between 0 and 65535, got '${value}'.`);
+  }
+  return port;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

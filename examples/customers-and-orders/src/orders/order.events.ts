@@ -1,0 +1,32 @@
+import { Type } from 'class-transformer';
+import { Event } from '@eventloom/core';
+import { Money } from '../shared/money';
+
+@Event('OrderCreated', { aggregateType: 'Order' })
+export class OrderCreated {
+  @Type(() => Money) readonly orderTotal: Money;
+  constructor(
+    readonly customerId: string,
+    orderTotal: Money,
+  ) {
+    this.orderTotal = orderTotal;
+  }
+}
+
+@Event('OrderApproved', { aggregateType: 'Order' })
+export class OrderApproved {
+  constructor(readonly customerId: string) {}
+}
+
+@Event('OrderRejected', { aggregateType: 'Order' })
+export class OrderRejected {
+  constructor(
+    readonly customerId: string,
+    readonly reason: string,
+  ) {}
+}
+
+@Event('OrderCancelled', { aggregateType: 'Order' })
+export class OrderCancelled {
+  constructor(readonly customerId: string) {}
+}
