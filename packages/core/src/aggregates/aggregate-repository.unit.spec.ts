@@ -1,0 +1,84 @@
+import { InMemoryEventStore } from '@eventloom/in-memory';
+import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing';
+import { AppendRequest, EventStore } from '../eventStore/event-store';
+import { OptimisticConcurrencyError } from '../errors';
+import { AggregateRepository } from './aggregate-repository';
+
+/** A store whose next `conflicts` appends lose the race to a concurrent writer. */
+class RacingStore implements EventStore {
+  appends = 0;
+  constructor(
+    private readonly inner: InMemoryEventStore,
+    private conflicts: number,
+  ) {}
+  load: EventStore['load'] = (...args) => this.inner.load(...args);
+  readStream: EventStore['readStream'] = (...args) => this.inner.readStream(...args);
+  close = () => this.inner.close();
+  async append(request: AppendRequest): Promise<void> {
+    this.appends++;
+    if (request.expectedVersion > 0 && this.conflicts > 0) {
+      this.conflicts--;
+      // A concurrent writer gets in first: the version moves on under us.
+      const stream = (await this.inner.load(request.aggregateType, request.aggregateId))!;
+      await this.inner.append({
+        ...request,
+        expectedVersion: stream.version,
+        events: request.events.map((e, i) => ({ ...e, eventId: `${e.eventId}-rival`, version: stream.version + i + 1 })),
+        snapshot: undefined,
+      });
+    }
+    return this.inner.append(request);
+  }
+}
+
+describe('AggregateRepository', () => {
+  const fastRetry = { initialDelayMs: 1, maxDelayMs: 2 };
+
+  it('retries an update that lost the race: reloads, decides again, and appends', async () => {
+    const store = new RacingStore(new InMemoryEventStore(), 2);
+    const repository = new AggregateRepository(store, { retry: { maxAttempts: 5, ...fastRetry } });
+    const { id } = await repository.create(Counter, new OpenCounter(0));
+    const updated = await repository.update(Counter, id, new AddToCounter(3));
+    // Two rivals got in first (3 each), then our own try landed on version 4.
+    expect(updated.version).toBe(4);
+    expect(updated.aggregate.total.value).toBe(9);
+    expect(store.appends).toBe(1 + 3);
+  });
+
+  it('gives up with OptimisticConcurrencyError after the last try, never reporting success', async () => {
+    const store = new RacingStore(new InMemoryEventStore(), 100);
+    const repository = new AggregateRepository(store, { retry: { maxAttempts: 3, ...fastRetry } });
+    const { id } = await repository.create(Counter, new OpenCounter(0));
+    const failure = repository.update(Counter, id, new AddToCounter(1));
+    await expect(failure).rejects.toBeInstanceOf(OptimisticConcurrencyError);
+    await expect(failure).rejects.toMatchObject({ attempts: 3, aggregateType: 'ContractCounter', aggregateId: id });
+    expect(store.appends).toBe(1 + 3);
+    // Only the rivals' events were written; none of ours.
+    const history = await store.readStream('ContractCounter', id);
+    expect(history.slice(1).every((e) => e.eventId.endsWith('-rival'))).toBe(true);
+  });
+
+  it('refuses a non-positive retry limit with a clear error', () => {
+    expect(() => new AggregateRepository(new InMemoryEventStore(), { retry: { maxAttempts: 0 } })).toThrow(/maxAttempts/);
+  });
+
+  it('returns the existing aggregate when a create caused by the same event is repeated', async () => {
+    const repository = new AggregateRepository(new InMemoryEventStore());
+    const triggeringEvent = { eventId: 'event-1' };
+    const first = await repository.create(Counter, new OpenCounter(5), { id: 'c-1', triggeringEvent });
+    const again = await repository.create(Counter, new OpenCounter(5), { id: 'c-1', triggeringEvent });
+    expect(again.version).toBe(first.version);
+    expect(again.aggregate.total.value).toBe(5);
+  });
+
+  it('stores metadata on every event: ids, causation, correlation and schema version', async () => {
+    const store = new InMemoryEventStore();
+    const repository = new AggregateRepository(store);
+    const { id } = await repository.create(Counter, new OpenCounter(1), { correlationId: 'corr-1', metadata: { userId: 'u-7' } });
+    await repository.update(Counter, id, new AddToCounter(1), { triggeringEvent: { eventId: 'cause-1', metadata: { correlationId: 'corr-1' } } });
+    const [created, added] = await store.readStream('ContractCounter', id);
+    expect(created.metadata).toEqual({ correlationId: 'corr-1', schemaVersion: 1, userId: 'u-7' });
+    expect(added).toMatchObject({ triggeringEventId: 'cause-1', metadata: { correlationId: 'corr-1', causationId: 'cause-1' } });
+    expect(created.eventId < added.eventId).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+import { Aggregate, Apply, Process } from '../aggregates/decorators';
+import { EventHandlerMethod, EventSubscriber } from '../subscribers/decorators';
+import { EventContext } from '../subscribers/event-context';
+import { Event } from './event';
+
+// This file is type-checked by `npm test` (tsc -p tsconfig.spec.json): each
+// expect-error directive below must stay an error, or the build fails.
+
+@Event('InferenceShipped')
+class Shipped {
+  constructor(readonly trackingCode: string) {}
+}
+@Event('InferencePaid')
+class Paid {
+  constructor(readonly amountInCents: number) {}
+}
+class Ship {}
+
+@Aggregate('InferenceParcel')
+class Parcel {
+  trackingCode = '';
+  @Process(Ship) ship(_command: Ship) {
+    return new Shipped('T-1');
+  }
+  @Apply(Shipped) shipped(event: Shipped) {
+    this.trackingCode = event.trackingCode;
+  }
+  // @ts-expect-error an applier for Paid cannot take a Shipped
+  @Apply(Paid) paid(event: Shipped) {
+    this.trackingCode = event.trackingCode;
+  }
+}
+
+@EventSubscriber('inference')
+class Watcher {
+  @EventHandlerMethod(Shipped) onShipped(ctx: EventContext<Shipped>) {
+    return ctx.event.trackingCode.toUpperCase();
+  }
+  // @ts-expect-error a handler for Paid receives an EventContext<Paid>
+  @EventHandlerMethod(Paid) onPaid(ctx: EventContext<Shipped>) {
+    return ctx.event.trackingCode;
+  }
+}
+
+it('compiles only handlers whose parameter matches the decorated event', () => {
+  expect(new Parcel()).toBeDefined();
+  expect(new Watcher()).toBeDefined();
+});
