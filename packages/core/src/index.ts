@@ -7,4 +7,5 @@ export * from './eventStore';
 export * from './snapshots';
 export * from './subscribers';
 export * from './transport';
+export * from './publication';
 export * from './runtime';

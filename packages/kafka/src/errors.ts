@@ -1,0 +1,46 @@
+import { EventloomError } from '@eventloom/core';
+
+/** No broker of the list answered. */
+export class BrokerUnreachableError extends EventloomError {
+  override readonly retriable = true;
+
+  constructor(
+    readonly brokers: readonly string[],
+    cause?: unknown,
+  ) {
+    super(
+      `Kafka is unreachable at ${brokers.join(', ')}: ${describe(cause)}. ` +
+        'Check that a broker runs there (KAFKA_BROKERS=host:port,...), e.g. `bash scripts/kafka.sh ensure`.',
+      { cause },
+    );
+  }
+}
+
+/** A topic name (prefix + aggregate type) Kafka would refuse. */
+export class InvalidTopicNameError extends EventloomError {
+  constructor(
+    readonly topic: string,
+    reason: string,
+  ) {
+    super(`'${topic}' cannot be a Kafka topic name: ${reason}.`);
+  }
+}
+
+/** A setting given to the publisher, transport or CLI that cannot work. */
+export class KafkaConfigurationError extends EventloomError {}
+
+/** The publisher lost its lock (or its lock connection) while leading. Another instance takes over. */
+export class LeadershipLostError extends EventloomError {
+  override readonly retriable = true;
+}
+
+/** The events table is not as the publisher left it: something else gives positions. */
+export class SequencerConflictError extends EventloomError {}
+
+/** A Kafka message that is not a well-formed published event. */
+export class UndecodableMessageError extends EventloomError {}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,10 @@
+export * from './errors';
+export { resolveBrokers, defaultBrokers } from './config';
+export { topicFor, ensureTopics, defaultTopicPrefix } from './topics';
+export { createKafka } from './kafka-client';
+export type { MySqlSource, TableNames } from './mysql/connection';
+export { tableNames } from './mysql/connection';
+export * from './wire/headers';
+export * from './wire/published-event-codec';
+export { startPublisher } from './publisher/publisher';
+export type { PublisherOptions } from './publisher/publisher';

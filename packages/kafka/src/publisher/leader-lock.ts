@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { Connection, RowDataPacket } from 'mysql2/promise';
+
+/**
+ * The publisher's leadership: a MySQL named lock (GET_LOCK) held by one
+ * dedicated connection. MySQL releases it the moment that connection ends
+ * (process killed, connection killed, network gone once the server notices),
+ * so another instance's next try takes over. Everything the leader writes
+ * goes through this same connection: a leader whose connection died cannot
+ * write a thing, which fences a stale leader out without further ceremony.
+ */
+export class LeaderLock {
+  private connection?: Connection;
+  private held = false;
+  private lockName?: string;
+
+  constructor(
+    private readonly open: () => Promise<Connection>,
+    private readonly tablePrefix: string,
+  ) {}
+
+  /** The lock's name: `<database>.<prefix>eventloom_publisher` (hashed if over 64 characters). */
+  get name(): string | undefined {
+    return this.lockName;
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /**
+   * Tries to take the lock, waiting up to `waitSeconds` for it. Returns the
+   * connection that holds it (to run the leader's statements on), or
+   * undefined when another instance has it.
+   */
+  async acquire(waitSeconds: number): Promise<Connection | undefined> {
+    if (this.held && this.connection) return this.connection;
+    try {
+      if (!this.connection) {
+        this.connection = await this.open();
+        this.lockName = await lockNameFor(this.connection, this.tablePrefix);
+      }
+      const [rows] = await this.connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [this.lockName, waitSeconds]);
+      this.held = Number(rows[0].got) === 1;
+      return this.held ? this.connection : undefined;
+    } catch (error) {
+      this.drop();
+      throw error;
+    }
+  }
+
+  /** True if this connection still holds the lock. */
+  async verify(): Promise<boolean> {
+    if (!this.connection || !this.held) return false;
+    const [rows] = await this.connection.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [this.lockName]);
+    return Number(rows[0].mine) === 1;
+  }
+
+  /** Gives the lock back and closes the connection. */
+  async release(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return;
+    try {
+      if (this.held) await connection.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+      await connection.end();
+    } catch {
+      connection.destroy();
+    } finally {
+      this.connection = undefined;
+      this.held = false;
+    }
+  }
+
+  /** Forgets the connection at once (MySQL then frees the lock if it was held). */
+  drop(): void {
+    this.connection?.destroy();
+    this.connection = undefined;
+    this.held = false;
+  }
+}
+
+async function lockNameFor(connection: Connection, tablePrefix: string): Promise<string> {
+  const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
+  const name = `${rows[0].db ?? ''}.${tablePrefix}eventloom_publisher`;
+  return name.length <= 64 ? name : `eventloom_publisher.${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
+}

@@ -1,0 +1,260 @@
+import { hostname } from 'node:os';
+import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
+import { Connection, RowDataPacket } from 'mysql2/promise';
+import { consoleLogger, Logger, Publisher, PublisherStatus, sleep, StoredEvent } from '@eventloom/core';
+import { checkTablePrefix, positiveInteger, resolveBrokers } from '../config';
+import { KafkaConfigurationError, describe } from '../errors';
+import { connectAdmin, createKafka, unreachable } from '../kafka-client';
+import { MySqlHandle, MySqlSource, openMySql, tableNames, TableNames } from '../mysql/connection';
+import { defaultTopicPrefix, topicFor } from '../topics';
+import { KafkaSender } from './kafka-sender';
+import { LeaderLock } from './leader-lock';
+import { Sequencer } from './sequencer';
+
+export type PublisherOptions = MySqlSource & {
+  readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
+  /** Prefix of the Eventloom tables (default none). */
+  readonly tablePrefix?: string;
+  /** Prefix of the topics, one per aggregate type (default 'eventloom.'; '' for none). */
+  readonly topicPrefix?: string;
+  /** Partitions of topics the publisher creates (default 4). */
+  readonly partitions?: number;
+  /** Events sequenced and sent per step (default 2000). */
+  readonly batchSize?: number;
+  /** Pause between polls when there is nothing to publish, ms (default 25). */
+  readonly pollIntervalMs?: number;
+  /** How long a follower waits on the lock per try, seconds (default 1): the takeover delay after the leader dies. */
+  readonly lockWaitSeconds?: number;
+  /** Upper bound of one produce request, bytes (default 900 000, under Kafka's 1 MiB). */
+  readonly maxRequestBytes?: number;
+  readonly logger?: Logger;
+  /** Names this instance in logs (default host:pid). */
+  readonly instanceId?: string;
+};
+
+/** Starts a publisher in this process; it publishes whenever it holds the lock. */
+export async function startPublisher(options: PublisherOptions): Promise<Publisher> {
+  const publisher = new PublisherLoop(options);
+  await publisher.start();
+  return publisher;
+}
+
+/**
+ * The publisher: storing is publishing. Any number may run; the one holding
+ * the MySQL lock (see LeaderLock) sequences and sends, the others wait on the
+ * lock. The leader runs a pipeline: while batch N is on its way to Kafka,
+ * it already sequences batch N+1; once Kafka acknowledged a batch, the next
+ * step's transaction marks it published. A crash between acknowledgement and
+ * marking makes the next leader resend it, with the same positions, so
+ * nothing is lost and consumers recognise the repeats.
+ */
+class PublisherLoop implements Publisher {
+  private readonly brokers: string[];
+  private readonly tables: TableNames;
+  private readonly tablePrefix: string;
+  private readonly topicPrefix: string;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly lockWaitSeconds: number;
+  private readonly partitions: number;
+  private readonly maxRequestBytes: number;
+  private readonly logger: Logger;
+  private readonly instanceId: string;
+  private readonly mysql: MySqlHandle;
+  private readonly kafka: Kafka;
+  private readonly lock: LeaderLock;
+  private readonly sequencer: Sequencer;
+  private producer?: Producer;
+  private admin?: Admin;
+  private stopping = false;
+  private running?: Promise<void>;
+  private wake?: () => void;
+  private leader = false;
+  private publishedPosition = 0;
+  private publishedCount = 0;
+
+  constructor(options: PublisherOptions) {
+    this.brokers = resolveBrokers(options.kafka?.brokers);
+    this.tablePrefix = checkTablePrefix(options.tablePrefix);
+    this.tables = tableNames(this.tablePrefix);
+    this.topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
+    topicFor('check', this.topicPrefix);
+    this.batchSize = positiveInteger('batchSize', options.batchSize ?? 2000);
+    this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 25);
+    this.lockWaitSeconds = positiveInteger('lockWaitSeconds', options.lockWaitSeconds ?? 1);
+    this.partitions = positiveInteger('partitions', options.partitions ?? 4);
+    this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000);
+    if (!options.mysqlUrl && !options.pool) throw new KafkaConfigurationError('startPublisher needs mysqlUrl or pool.');
+    this.logger = options.logger ?? consoleLogger;
+    this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
+    this.mysql = openMySql(options as MySqlSource);
+    this.kafka = createKafka({ brokers: this.brokers, clientId: options.kafka?.clientId ?? 'eventloom-publisher', logger: this.logger });
+    this.lock = new LeaderLock(() => this.mysql.dedicated(), this.tablePrefix);
+    this.sequencer = new Sequencer(this.tables);
+  }
+
+  async start(): Promise<void> {
+    this.admin = await connectAdmin(this.kafka, this.brokers);
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 8, maxRetryTime: 5_000 },
+    });
+    try {
+      await this.producer.connect();
+    } catch (error) {
+      await this.admin.disconnect();
+      throw unreachable(error, this.brokers);
+    }
+    this.running = this.run();
+  }
+
+  status(): PublisherStatus {
+    return { leader: this.leader, publishedPosition: this.publishedPosition, publishedCount: this.publishedCount };
+  }
+
+  async published(): Promise<void> {
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(`SELECT COALESCE(MAX(id), 0) AS id FROM ${this.tables.events}`);
+    const upTo = Number(rows[0].id);
+    for (;;) {
+      const [pending] = await this.mysql.pool.query<RowDataPacket[]>(
+        `SELECT 1 FROM ${this.tables.events} WHERE published = 0 AND id <= ? LIMIT 1`,
+        [upTo],
+      );
+      if (pending.length === 0) return;
+      await sleep(this.pollIntervalMs);
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return this.running;
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    await this.lock.release();
+    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    await this.mysql.close();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let connection: Connection | undefined;
+      try {
+        connection = await this.lock.acquire(this.lockWaitSeconds);
+      } catch (error) {
+        this.logger.warn(`publisher ${this.instanceId}: cannot reach MySQL for the publisher lock`, { error: describe(error) });
+        await this.pause(Math.min(5_000, 250 * 2 ** failures++));
+        continue;
+      }
+      if (!connection) continue; // another instance leads; GET_LOCK waited lockWaitSeconds
+      failures = 0;
+      this.leader = true;
+      this.logger.info(`publisher ${this.instanceId} leads (lock ${this.lock.name})`);
+      try {
+        await this.lead(connection);
+      } catch (error) {
+        if (!this.stopping) {
+          this.logger.warn(`publisher ${this.instanceId} stops leading`, { error: describe(error) });
+        }
+      } finally {
+        this.leader = false;
+      }
+      if (this.stopping) break;
+      // Whatever failed, start afresh: a new connection, a new lock, a resend of what was not marked.
+      this.lock.drop();
+      await this.pause(Math.min(5_000, 250 * 2 ** failures++));
+    }
+  }
+
+  private async lead(connection: Connection): Promise<void> {
+    const lockName = this.lock.name!;
+    const sender = new KafkaSender(this.producer!, this.admin!, {
+      topicPrefix: this.topicPrefix,
+      partitions: this.partitions,
+      maxRequestBytes: this.maxRequestBytes,
+    });
+    const state = await this.sequencer.prepare(connection);
+    let last = state.lastPosition;
+    let marked = state.publishedPosition;
+    let acked = marked;
+    /** Highest position handed to the sender. */
+    let cursor = marked;
+    const resendUpTo = last;
+    if (resendUpTo > marked) {
+      this.logger.info(`publisher ${this.instanceId} resends positions ${marked + 1}..${resendUpTo} (sent, but not marked published)`);
+    }
+    this.publishedPosition = marked;
+    // Sends run one after the other; at most `maxInFlight` batches are queued, so sequencing overlaps sending.
+    const maxInFlight = 2;
+    const inFlight: Array<Promise<void>> = [];
+    let sendError: unknown;
+    let chain: Promise<void> = Promise.resolve();
+    const send = (batch: StoredEvent[]) => {
+      const upTo = batch[batch.length - 1].position!;
+      chain = chain.then(async () => {
+        if (sendError) return;
+        try {
+          await sender.send(batch);
+          acked = upTo;
+          this.publishedCount += batch.length;
+        } catch (error) {
+          sendError ??= unreachable(error, this.brokers);
+        }
+      });
+      const done = chain;
+      inFlight.push(done);
+      void done.then(() => inFlight.splice(inFlight.indexOf(done), 1));
+    };
+    try {
+      while (!this.stopping) {
+        if (sendError) throw sendError;
+        const markUpTo = acked > marked ? acked : undefined;
+        const resend = cursor < resendUpTo ? { after: cursor, upTo: resendUpTo } : undefined;
+        const batch = await this.sequencer.step(connection, lockName, {
+          expectedLast: last,
+          markAfter: marked,
+          markUpTo,
+          resend,
+          batchSize: this.batchSize,
+        });
+        if (markUpTo !== undefined) {
+          marked = markUpTo;
+          this.publishedPosition = marked;
+        }
+        if (batch.length > 0) {
+          cursor = batch[batch.length - 1].position!;
+          if (!resend) last = cursor;
+          send(batch);
+          if (inFlight.length >= maxInFlight) await inFlight[0];
+        } else if (inFlight.length > 0) {
+          await chain;
+        } else if (acked === marked) {
+          await this.pause(this.pollIntervalMs);
+        }
+      }
+      // Stopping: let the sends finish and record them, so the next leader need not resend.
+      await chain;
+      if (!sendError && acked > marked) {
+        await this.sequencer.step(connection, lockName, { expectedLast: last, markAfter: marked, markUpTo: acked, batchSize: 0 });
+        this.publishedPosition = acked;
+      }
+    } finally {
+      await chain;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

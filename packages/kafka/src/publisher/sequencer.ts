@@ -1,0 +1,142 @@
+import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { StoredEvent } from '@eventloom/core';
+import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
+import { TableNames } from '../mysql/connection';
+import { LeadershipLostError, SequencerConflictError } from '../errors';
+
+/** Where the publication stands, as read when a publisher becomes leader. */
+export interface SequenceState {
+  /** Highest position given so far (0 if none). */
+  readonly lastPosition: number;
+  /** Every position up to this one is marked published. */
+  readonly publishedPosition: number;
+}
+
+export interface StepRequest {
+  /** The last position this leader knows of; anything else means another sequencer wrote. */
+  readonly expectedLast: number;
+  /** Mark published the positions in (markAfter, markUpTo], when given. */
+  readonly markAfter: number;
+  readonly markUpTo?: number;
+  /** Read already sequenced events in (resendAfter, resendUpTo] instead of sequencing new ones. */
+  readonly resend?: { readonly after: number; readonly upTo: number };
+  /** 0 to only mark. */
+  readonly batchSize: number;
+}
+
+/**
+ * The single sequencer: gives stored events their global, gap-free position.
+ *
+ * Auto-increment ids are handed out at insert but become visible at commit,
+ * so ids commit out of order: id 11 may be visible while id 10 is not yet.
+ * Positions therefore never come from ids. Under the leader lock, one
+ * transaction reads the oldest committed events without a position (a
+ * consistent, non-locking READ COMMITTED read: uncommitted inserts are simply
+ * not seen yet, and never block us) and gives them max(position)+1, +2, ...
+ * in id order. An event committed later gets a higher position, even if its
+ * id is lower. Events of one aggregate commit one after the other (the
+ * optimistic version check sees to that), so they get positions in version
+ * order. Each batch commits atomically: a reader sees all of it or none.
+ */
+export class Sequencer {
+  constructor(private readonly tables: TableNames) {}
+
+  /** Once per leader connection. */
+  async prepare(connection: Connection): Promise<SequenceState> {
+    await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT COALESCE(MAX(position), 0) AS last,
+              (SELECT MIN(position) FROM ${this.tables.events} WHERE published = 0 AND position IS NOT NULL) AS firstUnpublished
+         FROM ${this.tables.events}`,
+    );
+    const lastPosition = Number(rows[0].last);
+    const firstUnpublished = rows[0].firstUnpublished === null ? undefined : Number(rows[0].firstUnpublished);
+    return { lastPosition, publishedPosition: firstUnpublished === undefined ? lastPosition : firstUnpublished - 1 };
+  }
+
+  /**
+   * One transaction on the lock connection: checks the lock is still ours,
+   * marks acknowledged positions published, then either reads a batch of
+   * already sequenced events to resend or sequences a batch of new ones.
+   * Returns the batch in position order (empty when there is nothing to do).
+   */
+  async step(connection: Connection, lockName: string, request: StepRequest): Promise<StoredEvent[]> {
+    await connection.beginTransaction();
+    try {
+      const [check] = await connection.query<RowDataPacket[]>(
+        `SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine, COALESCE(MAX(position), 0) AS last FROM ${this.tables.events}`,
+        [lockName],
+      );
+      if (Number(check[0].mine) !== 1) throw new LeadershipLostError(`The publisher lock '${lockName}' is no longer held by this instance.`);
+      const last = Number(check[0].last);
+      if (last !== request.expectedLast) {
+        throw new SequencerConflictError(
+          `The highest position is ${last}, but this publisher gave ${request.expectedLast} last: another sequencer is writing positions. ` +
+            'Run publishers only with the same table prefix and database, so that they share one lock.',
+        );
+      }
+      if (request.markUpTo !== undefined && request.markUpTo > request.markAfter) {
+        await connection.query(`UPDATE ${this.tables.events} SET published = 1 WHERE position > ? AND position <= ?`, [
+          request.markAfter,
+          request.markUpTo,
+        ]);
+      }
+      const events =
+        request.batchSize === 0
+          ? []
+          : request.resend
+        ? await this.readSequenced(connection, request.resend.after, request.resend.upTo, request.batchSize)
+        : await this.sequenceNew(connection, last, request.batchSize);
+      await connection.commit();
+      return events;
+    } catch (error) {
+      await connection.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<StoredEvent[]> {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
+      [after, upTo, limit],
+    );
+    const events = (rows as EventRow[]).map(toStoredEvent);
+    events.forEach((e, i) => {
+      if (e.position !== after + i + 1) {
+        throw new SequencerConflictError(`Position ${after + i + 1} is missing from ${this.tables.events}: positions must have no gaps.`);
+      }
+    });
+    return events;
+  }
+
+  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<StoredEvent[]> {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position IS NULL ORDER BY id LIMIT ?`,
+      [limit],
+    );
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => Number(r.id));
+    // Consecutive ids form runs; a run gets consecutive positions: position = id + offset.
+    const runs: Array<{ from: number; to: number; offset: number }> = [];
+    ids.forEach((id, i) => {
+      const run = runs[runs.length - 1];
+      if (run && id === run.to + 1) run.to = id;
+      else runs.push({ from: id, to: id, offset: last + i + 1 - id });
+    });
+    let updated = 0;
+    for (let i = 0; i < runs.length; i += 200) {
+      const chunk = runs.slice(i, i + 200);
+      const cases = chunk.map(() => 'WHEN id BETWEEN ? AND ? THEN id + ?').join(' ');
+      const where = chunk.map(() => 'id BETWEEN ? AND ?').join(' OR ');
+      const [result] = await connection.query<ResultSetHeader>(
+        `UPDATE ${this.tables.events} SET position = CASE ${cases} END WHERE (${where}) AND position IS NULL`,
+        [...chunk.flatMap((r) => [r.from, r.to, r.offset]), ...chunk.flatMap((r) => [r.from, r.to])],
+      );
+      updated += result.affectedRows;
+    }
+    if (updated !== ids.length) {
+      throw new SequencerConflictError(`Sequencing ${ids.length} events updated ${updated} rows: another sequencer is writing positions.`);
+    }
+    return (rows as EventRow[]).map((row, i) => ({ ...toStoredEvent(row), position: last + i + 1 }));
+  }
+}

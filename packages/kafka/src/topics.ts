@@ -1,0 +1,54 @@
+import { Admin } from 'kafkajs';
+import { InvalidTopicNameError } from './errors';
+
+/** The default prefix of every topic Eventloom publishes to. */
+export const defaultTopicPrefix = 'eventloom.';
+
+const LEGAL = /^[A-Za-z0-9._-]+$/;
+const MAX_LENGTH = 249;
+
+/**
+ * The topic of an aggregate type: prefix + type, with every character Kafka
+ * does not allow (anything but letters, digits, '.', '_' and '-') replaced by
+ * '_'. Two types that differ only in such characters would share a topic:
+ * keep aggregate type names plain. The prefix itself must be legal.
+ */
+export function topicFor(aggregateType: string, prefix: string = defaultTopicPrefix): string {
+  if (prefix !== '' && !LEGAL.test(prefix)) {
+    throw new InvalidTopicNameError(prefix, "a topic prefix may hold only letters, digits, '.', '_' and '-'");
+  }
+  if (!aggregateType) throw new InvalidTopicNameError(prefix, 'the aggregate type is empty');
+  const topic = prefix + aggregateType.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (topic.length > MAX_LENGTH) throw new InvalidTopicNameError(topic, `it is longer than ${MAX_LENGTH} characters`);
+  if (topic === '.' || topic === '..') throw new InvalidTopicNameError(topic, "'.' and '..' are reserved");
+  return topic;
+}
+
+/**
+ * Creates the topics that do not exist yet, with `partitions` partitions each.
+ * Safe to race with another creator. `known` caches what exists.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  topics: readonly string[],
+  partitions: number,
+  known: Set<string> = new Set(),
+): Promise<void> {
+  const wanted = [...new Set(topics)].filter((t) => !known.has(t));
+  if (wanted.length === 0) return;
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t));
+  if (missing.length > 0) {
+    try {
+      await admin.createTopics({
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+        waitForLeaders: true,
+      });
+    } catch (error) {
+      // Another process created some of them in between: fine, as long as they exist now.
+      const now = new Set(await admin.listTopics());
+      if (!missing.every((t) => now.has(t))) throw error;
+    }
+  }
+  for (const topic of wanted) known.add(topic);
+}
