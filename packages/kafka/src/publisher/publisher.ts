@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Connection, RowDataPacket } from 'mysql2/promise';
-import { consoleLogger, Logger, Publisher, PublisherStatus, sleep, StoredEvent } from '@eventloom/core';
+import { consoleLogger, Logger, Publisher, PublisherStatus, sleep } from '@eventloom/core';
 import { checkTablePrefix, positiveInteger, resolveBrokers } from '../config';
 import { KafkaConfigurationError, describe } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';
@@ -9,7 +9,7 @@ import { MySqlHandle, MySqlSource, openMySql, tableNames, TableNames } from '../
 import { defaultTopicPrefix, topicFor } from '../topics';
 import { KafkaSender } from './kafka-sender';
 import { LeaderLock } from './leader-lock';
-import { Sequencer } from './sequencer';
+import { SequencedEvent, Sequencer } from './sequencer';
 
 export type PublisherOptions = MySqlSource & {
   readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
@@ -19,7 +19,7 @@ export type PublisherOptions = MySqlSource & {
   readonly topicPrefix?: string;
   /** Partitions of topics the publisher creates (default 4). */
   readonly partitions?: number;
-  /** Events sequenced and sent per step (default 2000). */
+  /** Events sequenced and sent per step (default 5000). */
   readonly batchSize?: number;
   /** Pause between polls when there is nothing to publish, ms (default 25). */
   readonly pollIntervalMs?: number;
@@ -79,7 +79,7 @@ class PublisherLoop implements Publisher {
     this.tables = tableNames(this.tablePrefix);
     this.topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
     topicFor('check', this.topicPrefix);
-    this.batchSize = positiveInteger('batchSize', options.batchSize ?? 2000);
+    this.batchSize = positiveInteger('batchSize', options.batchSize ?? 5000);
     this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 25);
     this.lockWaitSeconds = positiveInteger('lockWaitSeconds', options.lockWaitSeconds ?? 1);
     this.partitions = positiveInteger('partitions', options.partitions ?? 4);
@@ -178,7 +178,10 @@ class PublisherLoop implements Publisher {
     });
     const state = await this.sequencer.prepare(connection);
     let last = state.lastPosition;
+    /** Every position up to `marked` is marked published. */
     let marked = state.publishedPosition;
+    /** Acknowledged by Kafka, not marked yet: their row ids, and the highest position among them. */
+    let ackedIds: number[] = [];
     let acked = marked;
     /** Highest position handed to the sender. */
     let cursor = marked;
@@ -187,18 +190,18 @@ class PublisherLoop implements Publisher {
       this.logger.info(`publisher ${this.instanceId} resends positions ${marked + 1}..${resendUpTo} (sent, but not marked published)`);
     }
     this.publishedPosition = marked;
-    // Sends run one after the other; at most `maxInFlight` batches are queued, so sequencing overlaps sending.
+    // Sends run one after the other; with at most `maxInFlight` batches queued, sequencing overlaps sending.
     const maxInFlight = 2;
     const inFlight: Array<Promise<void>> = [];
     let sendError: unknown;
     let chain: Promise<void> = Promise.resolve();
-    const send = (batch: StoredEvent[]) => {
-      const upTo = batch[batch.length - 1].position!;
+    const send = (batch: SequencedEvent[]) => {
       chain = chain.then(async () => {
         if (sendError) return;
         try {
           await sender.send(batch);
-          acked = upTo;
+          for (const event of batch) ackedIds.push(event.rowId);
+          acked = batch[batch.length - 1].position;
           this.publishedCount += batch.length;
         } catch (error) {
           sendError ??= unreachable(error, this.brokers);
@@ -208,39 +211,39 @@ class PublisherLoop implements Publisher {
       inFlight.push(done);
       void done.then(() => inFlight.splice(inFlight.indexOf(done), 1));
     };
+    const step = async (batchSize: number, resend?: { after: number; upTo: number }) => {
+      const markIds = ackedIds;
+      const markUpTo = acked;
+      ackedIds = [];
+      try {
+        const batch = await this.sequencer.step(connection, lockName, { expectedLast: last, markIds, resend, batchSize });
+        marked = markUpTo;
+        this.publishedPosition = marked;
+        return batch;
+      } catch (error) {
+        ackedIds = markIds.concat(ackedIds);
+        throw error;
+      }
+    };
     try {
       while (!this.stopping) {
         if (sendError) throw sendError;
-        const markUpTo = acked > marked ? acked : undefined;
         const resend = cursor < resendUpTo ? { after: cursor, upTo: resendUpTo } : undefined;
-        const batch = await this.sequencer.step(connection, lockName, {
-          expectedLast: last,
-          markAfter: marked,
-          markUpTo,
-          resend,
-          batchSize: this.batchSize,
-        });
-        if (markUpTo !== undefined) {
-          marked = markUpTo;
-          this.publishedPosition = marked;
-        }
+        const batch = await step(this.batchSize, resend);
         if (batch.length > 0) {
-          cursor = batch[batch.length - 1].position!;
+          cursor = batch[batch.length - 1].position;
           if (!resend) last = cursor;
           send(batch);
           if (inFlight.length >= maxInFlight) await inFlight[0];
         } else if (inFlight.length > 0) {
           await chain;
-        } else if (acked === marked) {
+        } else if (ackedIds.length === 0) {
           await this.pause(this.pollIntervalMs);
         }
       }
-      // Stopping: let the sends finish and record them, so the next leader need not resend.
+      // Stopping: let the sends finish and record them, so that the next leader need not resend.
       await chain;
-      if (!sendError && acked > marked) {
-        await this.sequencer.step(connection, lockName, { expectedLast: last, markAfter: marked, markUpTo: acked, batchSize: 0 });
-        this.publishedPosition = acked;
-      }
+      if (!sendError && ackedIds.length > 0) await step(0);
     } finally {
       await chain;
     }

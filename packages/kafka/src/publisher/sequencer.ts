@@ -4,6 +4,9 @@ import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
 import { TableNames } from '../mysql/connection';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
+/** A sequenced event with its row id (to mark it published by primary key). */
+export type SequencedEvent = StoredEvent & { readonly position: number; readonly rowId: number };
+
 /** Where the publication stands, as read when a publisher becomes leader. */
 export interface SequenceState {
   /** Highest position given so far (0 if none). */
@@ -15,9 +18,8 @@ export interface SequenceState {
 export interface StepRequest {
   /** The last position this leader knows of; anything else means another sequencer wrote. */
   readonly expectedLast: number;
-  /** Mark published the positions in (markAfter, markUpTo], when given. */
-  readonly markAfter: number;
-  readonly markUpTo?: number;
+  /** Ids of the events Kafka acknowledged, to mark published. */
+  readonly markIds?: readonly number[];
   /** Read already sequenced events in (resendAfter, resendUpTo] instead of sequencing new ones. */
   readonly resend?: { readonly after: number; readonly upTo: number };
   /** 0 to only mark. */
@@ -60,7 +62,7 @@ export class Sequencer {
    * already sequenced events to resend or sequences a batch of new ones.
    * Returns the batch in position order (empty when there is nothing to do).
    */
-  async step(connection: Connection, lockName: string, request: StepRequest): Promise<StoredEvent[]> {
+  async step(connection: Connection, lockName: string, request: StepRequest): Promise<SequencedEvent[]> {
     await connection.beginTransaction();
     try {
       const [check] = await connection.query<RowDataPacket[]>(
@@ -75,12 +77,7 @@ export class Sequencer {
             'Run publishers only with the same table prefix and database, so that they share one lock.',
         );
       }
-      if (request.markUpTo !== undefined && request.markUpTo > request.markAfter) {
-        await connection.query(`UPDATE ${this.tables.events} SET published = 1 WHERE position > ? AND position <= ?`, [
-          request.markAfter,
-          request.markUpTo,
-        ]);
-      }
+      if (request.markIds && request.markIds.length > 0) await this.markPublished(connection, request.markIds);
       const events =
         request.batchSize === 0
           ? []
@@ -95,12 +92,24 @@ export class Sequencer {
     }
   }
 
-  private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<StoredEvent[]> {
+  /** By primary-key ranges: far cheaper than by position for InnoDB. */
+  private async markPublished(connection: Connection, ids: readonly number[]): Promise<void> {
+    const runs = idRuns(ids);
+    for (let i = 0; i < runs.length; i += 200) {
+      const chunk = runs.slice(i, i + 200);
+      await connection.query(
+        `UPDATE ${this.tables.events} SET published = 1 WHERE ${chunk.map(() => 'id BETWEEN ? AND ?').join(' OR ')}`,
+        chunk.flat(),
+      );
+    }
+  }
+
+  private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<SequencedEvent[]> {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       [after, upTo, limit],
     );
-    const events = (rows as EventRow[]).map(toStoredEvent);
+    const events = (rows as EventRow[]).map((row) => ({ ...toStoredEvent(row), position: Number(row.position), rowId: Number(row.id) }));
     events.forEach((e, i) => {
       if (e.position !== after + i + 1) {
         throw new SequencerConflictError(`Position ${after + i + 1} is missing from ${this.tables.events}: positions must have no gaps.`);
@@ -109,19 +118,21 @@ export class Sequencer {
     return events;
   }
 
-  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<StoredEvent[]> {
+  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<SequencedEvent[]> {
+    // `published = 0` lets MySQL walk the (published, id) index in id order over the few unpublished rows,
+    // instead of sorting every row without a position.
     const [rows] = await connection.query<RowDataPacket[]>(
-      `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position IS NULL ORDER BY id LIMIT ?`,
+      `SELECT ${eventColumns} FROM ${this.tables.events} WHERE published = 0 AND position IS NULL ORDER BY id LIMIT ?`,
       [limit],
     );
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
     // Consecutive ids form runs; a run gets consecutive positions: position = id + offset.
-    const runs: Array<{ from: number; to: number; offset: number }> = [];
-    ids.forEach((id, i) => {
-      const run = runs[runs.length - 1];
-      if (run && id === run.to + 1) run.to = id;
-      else runs.push({ from: id, to: id, offset: last + i + 1 - id });
+    let given = 0;
+    const runs = idRuns(ids).map(([from, to]) => {
+      const run = { from, to, offset: last + given + 1 - from };
+      given += to - from + 1;
+      return run;
     });
     let updated = 0;
     for (let i = 0; i < runs.length; i += 200) {
@@ -137,6 +148,18 @@ export class Sequencer {
     if (updated !== ids.length) {
       throw new SequencerConflictError(`Sequencing ${ids.length} events updated ${updated} rows: another sequencer is writing positions.`);
     }
-    return (rows as EventRow[]).map((row, i) => ({ ...toStoredEvent(row), position: last + i + 1 }));
+    return (rows as EventRow[]).map((row, i) => ({ ...toStoredEvent(row), position: last + i + 1, rowId: ids[i] }));
   }
+}
+
+/** Sorted ids as [from, to] runs of consecutive values. */
+export function idRuns(ids: readonly number[]): Array<[number, number]> {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const id of sorted) {
+    const run = runs[runs.length - 1];
+    if (run && id === run[1] + 1) run[1] = id;
+    else if (!run || id !== run[1]) runs.push([id, id]);
+  }
+  return runs;
 }

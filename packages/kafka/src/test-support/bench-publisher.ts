@@ -1,0 +1,26 @@
+// Manual throughput check: node -r ./register.js bench-publisher.ts [events]
+import { silentLogger } from '@eventloom/core';
+import { startPublisher } from '../publisher/publisher';
+import { createEventsTable, createTestDatabase } from './databases';
+import { insertEvents, interleavedEvents } from './events';
+import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from './kafka';
+
+async function main() {
+  const n = Number(process.argv[2] ?? 100_000);
+  const db = await createTestDatabase('bench');
+  await createEventsTable(db.pool);
+  const events = interleavedEvents('Bench', 1000, Math.ceil(n / 1000));
+  await insertEvents(db.pool, events);
+  const topicPrefix = uniqueTopicPrefix('bench');
+  const { admin } = await testAdmin();
+  const started = Date.now();
+  const publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
+  await publisher.published();
+  const ms = Date.now() - started;
+  console.log(`${events.length} events in ${ms} ms: ${Math.round((events.length * 1000) / ms)} events/s`);
+  await publisher.stop();
+  await deleteTopics(admin, topicPrefix);
+  await admin.disconnect();
+  await db.drop();
+}
+void main();

@@ -1,0 +1,16 @@
+// Lets a child process run the TypeScript sources directly: maps @eventloom/* to
+// packages/*/src (as jest does) and compiles on the fly without type checks.
+const Module = require('module');
+const path = require('path');
+const packages = path.resolve(__dirname, '../../..');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const match = /^@eventloom\/(core|in-memory|testing|mysql|kafka)$/.exec(request);
+  return resolve.call(this, match ? path.join(packages, match[1], 'src') : request, ...rest);
+};
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+require('ts-node').register({
+  transpileOnly: true,
+  project: path.join(packages, '..', 'tsconfig.base.json'),
+  compilerOptions: { composite: false, declaration: false, sourceMap: false },
+});
