@@ -8,3 +8,8 @@ export * from './wire/headers';
 export * from './wire/published-event-codec';
 export { startPublisher } from './publisher/publisher';
 export type { PublisherOptions } from './publisher/publisher';
+export { KafkaTransport } from './consumer/kafka-transport';
+export type { KafkaTransportOptions, RebuildMarks, PublicationProgress } from './consumer/kafka-transport';
+export { MySqlDeadLetterStore } from './dead-letters/mysql-dead-letter-store';
+export type { MySqlDeadLetterOptions, RetryOutcome } from './dead-letters/mysql-dead-letter-store';
+export { deliveryFor } from './dead-letters/delivery';

@@ -1,0 +1,143 @@
+import { Partitioners, Producer } from 'kafkajs';
+import { RowDataPacket } from 'mysql2/promise';
+import { Eventloom, Publisher, silentLogger } from '@eventloom/core';
+import { KafkaTransport } from './kafka-transport';
+import { startPublisher } from '../publisher/publisher';
+import { MySqlDeadLetterStore } from '../dead-letters/mysql-dead-letter-store';
+import { deliveryFor } from '../dead-letters/delivery';
+import { UndecodableMessageError } from '../errors';
+import { topicFor } from '../topics';
+import { encodePublishedEvent } from '../wire/published-event-codec';
+import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
+import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
+import { insertEvents, interleavedEvents, TestEvent } from '../test-support/events';
+import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
+import { Recorder, unusedEventStore } from '../test-support/model';
+
+describe('KafkaTransport (real MariaDB and Kafka)', () => {
+  const topicPrefix = uniqueTopicPrefix('transport');
+  const topic = topicFor('KCounter', topicPrefix);
+  let db: TestDatabase;
+  let kafka: Awaited<ReturnType<typeof testAdmin>>;
+  let producer: Producer;
+  let publisher: Publisher;
+  let deadLetters: MySqlDeadLetterStore;
+  let eventloom: Eventloom;
+  const recorder = new Recorder();
+
+  const added = (aggregateId: string, version: number): TestEvent => ({
+    ...interleavedEvents('KCounter', 1, 1, 'KCounterAdded')[0],
+    aggregateId,
+    version,
+    data: { amount: version, aggregate: 0 },
+  });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('transport');
+    await createEventsTable(db.pool);
+    kafka = await testAdmin();
+    await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    producer = kafka.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
+    deadLetters = await new MySqlDeadLetterStore({ pool: db.pool }).init();
+    const transport = new KafkaTransport({
+      brokers,
+      topicPrefix,
+      deadLetters,
+      publication: publisher,
+      logger: silentLogger,
+      consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
+    });
+    eventloom = new Eventloom({
+      eventStore: unusedEventStore,
+      transport,
+      deadLetters,
+      logger: silentLogger,
+      delivery: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+    });
+    await eventloom.subscribe(recorder);
+  });
+
+  afterAll(async () => {
+    await eventloom?.close();
+    await publisher?.stop();
+    await producer?.disconnect();
+    await deleteTopics(kafka.admin, topicPrefix);
+    await kafka.admin.disconnect();
+    await db.drop();
+  });
+
+  it('delivers every event once, in version order per aggregate, across 1,000 aggregates', async () => {
+    const events = interleavedEvents('KCounter', 1000, 5, 'KCounterAdded');
+    await insertEvents(db.pool, events);
+    await eventloom.caughtUp();
+    expect(recorder.calls).toHaveLength(events.length);
+    const versions = new Map<string, number[]>();
+    for (const call of recorder.calls) versions.set(call.aggregateId, [...(versions.get(call.aggregateId) ?? []), call.version]);
+    expect(versions.size).toBe(1000);
+    for (const list of versions.values()) expect(list).toEqual([1, 2, 3, 4, 5]);
+    expect(recorder.calls.map((c) => c.position).sort((a, b) => a! - b!)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it('skips event types the subscriber does not handle', async () => {
+    const before = recorder.calls.length;
+    await insertEvents(db.pool, [{ ...added('renamed-1', 1), eventType: 'KCounterRenamed', data: { name: 'x' } }]);
+    await eventloom.caughtUp();
+    expect(recorder.calls.length).toBe(before);
+    expect(await deadLetters.list('recorder')).toEqual([]);
+  });
+
+  it('drops a redelivered event (same id and version) without calling the handler again', async () => {
+    const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${eventColumns} FROM events WHERE position IN (1, 2, 3)`);
+    const copies = (rows as EventRow[]).map(toStoredEvent);
+    await producer.send({ topic, acks: -1, messages: copies.map(encodePublishedEvent) });
+    await insertEvents(db.pool, [added('after-redelivery', 1)]);
+    await eventloom.caughtUp();
+    for (const copy of copies) expect(recorder.calls.filter((c) => c.eventId === copy.eventId)).toHaveLength(1);
+    expect(recorder.calls.some((c) => c.aggregateId === 'after-redelivery')).toBe(true);
+  });
+
+  it('parks a poison event while the rest flows, and hands it back on retry', async () => {
+    recorder.poison.add('poison-1');
+    await insertEvents(db.pool, [added('poison-1', 1), added('healthy-1', 1), added('healthy-1', 2)]);
+    await eventloom.caughtUp();
+    const parked = await deadLetters.list('recorder');
+    expect(parked.map((p) => [p.event.aggregateId, p.event.version])).toEqual([['poison-1', 1]]);
+    expect(parked[0].error).toContain('poison aggregate poison-1');
+    expect(recorder.calls.filter((c) => c.aggregateId === 'healthy-1').map((c) => c.version)).toEqual([1, 2]);
+
+    const handle = deliveryFor(eventloom, recorder, { logger: silentLogger, delivery: { maxAttempts: 1 } });
+    expect(await deadLetters.retry('recorder', parked[0].event.eventId, handle)).toBe('parked-again');
+    expect(await deadLetters.list('recorder')).toHaveLength(1);
+    recorder.poison.delete('poison-1');
+    expect(await deadLetters.retry('recorder', parked[0].event.eventId, handle)).toBe('handled');
+    expect(await deadLetters.list('recorder')).toEqual([]);
+    expect(recorder.calls.filter((c) => c.aggregateId === 'poison-1').map((c) => c.version)).toEqual([1]);
+  });
+
+  it('parks a message that is not a published event, with the reason, and goes on', async () => {
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [
+        { key: 'bad-1', value: 'this is { not JSON' },
+        { key: 'bad-2', value: JSON.stringify({ id: 'x', entityId: 'bad-2' }) },
+      ],
+    });
+    await insertEvents(db.pool, [added('after-bad', 1)]);
+    await eventloom.caughtUp();
+    const parked = await deadLetters.list('recorder');
+    const byKey = new Map(parked.map((p) => [p.event.aggregateId, p]));
+    expect(byKey.get('bad-1')?.error).toMatch(/Undecodable message at .*: the value is not JSON/);
+    expect(byKey.get('bad-1')?.event.eventData).toBe('this is { not JSON');
+    expect(byKey.get('bad-2')?.error).toContain("field 'entityType' is missing");
+    expect(recorder.calls.some((c) => c.aggregateId === 'after-bad')).toBe(true);
+
+    const bad = byKey.get('bad-1')!;
+    const handle = deliveryFor(eventloom, recorder, { logger: silentLogger });
+    await expect(deadLetters.retry('recorder', bad.event.eventId, handle)).rejects.toBeInstanceOf(UndecodableMessageError);
+    expect(await deadLetters.discard('recorder', bad.event.eventId)).toBeDefined();
+    expect((await deadLetters.list('recorder')).map((p) => p.event.aggregateId)).toEqual(['bad-2']);
+  });
+});
