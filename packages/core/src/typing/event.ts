@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { Class } from './class';
 import { InvalidDefinitionError, UnknownEventTypeError } from '../errors';
+import { isPlainClass } from './transformer-metadata';
 
 export interface EventOptions {
   /**
@@ -19,6 +20,8 @@ export interface EventTypeInfo {
   readonly cls: Class;
   aggregateType?: string;
   readonly schemaVersion: number;
+  /** Whether JSON alone round-trips the class (no class-transformer decorators); computed on first use. */
+  plain?: boolean;
 }
 
 const EVENT_TYPE = Symbol.for('eventloom:event-type');
@@ -80,13 +83,20 @@ export class EventTypeRegistry {
   }
 
   serialize(event: object): string {
-    return JSON.stringify(instanceToPlain(event));
+    const info = this.byName.get(this.typeOfInstance(event));
+    return info && this.isPlain(info) ? JSON.stringify(event) : JSON.stringify(instanceToPlain(event));
   }
 
   /** Turns stored JSON back into an instance of the event class, nested value objects included. */
   deserialize(type: string, json: string, context?: string): object {
     const info = this.info(type, context);
-    return plainToInstance(info.cls, JSON.parse(json) as object) as object;
+    const data = JSON.parse(json) as object;
+    if (this.isPlain(info)) return Object.assign(Object.create(info.cls.prototype) as object, data);
+    return plainToInstance(info.cls, data) as object;
+  }
+
+  private isPlain(info: EventTypeInfo): boolean {
+    return (info.plain ??= isPlainClass(info.cls));
   }
 }
 

@@ -49,3 +49,20 @@ describe('event types', () => {
     expect(() => eventTypes.typeOfInstance(new NotAnEvent())).toThrow(/@Event\('NotAnEvent'\)/);
   });
 });
+
+@Event('UnitPlainNoted')
+class Noted {
+  constructor(readonly text: string, readonly tags: string[]) {}
+  shout(): string {
+    return this.text.toUpperCase();
+  }
+}
+
+describe('plain event classes (no class-transformer decorators)', () => {
+  it('round-trip as instances of their class', () => {
+    const revived = eventTypes.deserialize('UnitPlainNoted', eventTypes.serialize(new Noted('hi', ['a']))) as Noted;
+    expect(revived).toBeInstanceOf(Noted);
+    expect(revived.shout()).toBe('HI');
+    expect(revived.tags).toEqual(['a']);
+  });
+});

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { Aggregate, AggregateRepository, Apply, Event, Process } from '@eventloom/core';
+import { InMemoryEventStore } from '@eventloom/in-memory';
+import { EmbeddedResult } from './workload';
+
+@Event('BenchAccountOpened')
+class AccountOpened {
+  constructor(readonly owner: string) {}
+}
+@Event('BenchDeposited')
+class Deposited {
+  constructor(readonly amount: number) {}
+}
+class OpenAccount {
+  constructor(readonly owner: string) {}
+}
+class Deposit {
+  constructor(readonly amount: number) {}
+}
+
+@Aggregate('BenchAccount')
+class Account {
+  balance = 0;
+  @Process(OpenAccount) open(command: OpenAccount) {
+    return new AccountOpened(command.owner);
+  }
+  @Process(Deposit) deposit(command: Deposit) {
+    return new Deposited(command.amount);
+  }
+  @Apply(AccountOpened) opened(_event: AccountOpened) {}
+  @Apply(Deposited) deposited(event: Deposited) {
+    this.balance += event.amount;
+  }
+}
+
+/** Runs in its own process: `node eventloom-embedded.js <aggregates> <updatesEach>`; prints one JSON result. */
+async function main(): Promise<void> {
+  const aggregates = Number(process.argv[2]);
+  const updatesEach = Number(process.argv[3] ?? 10);
+  const repository = new AggregateRepository(new InMemoryEventStore());
+  const ids: string[] = [];
+  const started = performance.now();
+  for (let i = 0; i < aggregates; i++) ids.push((await repository.create(Account, new OpenAccount(`owner-${i}`))).id);
+  for (let round = 0; round < updatesEach; round++) {
+    for (const id of ids) await repository.update(Account, id, new Deposit(1));
+  }
+  const millis = performance.now() - started;
+  const check = await repository.find(Account, ids[aggregates - 1]);
+  if (check.aggregate.balance !== updatesEach) throw new Error('workload did not apply every deposit');
+  const commands = aggregates * (1 + updatesEach);
+  const result: EmbeddedResult = { commands, millis, commandsPerSecond: (commands / millis) * 1000 };
+  process.stdout.write(JSON.stringify(result));
+}
+
+void main();
