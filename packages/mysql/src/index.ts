@@ -1,0 +1,14 @@
+export { MySqlEventStore, mysqlEventStore } from './mysql-event-store';
+export type { MySqlEventStoreOptions, ReadyOptions } from './mysql-event-store';
+export { createDatabaseIfMissing, createMySqlPool, MYSQL_URL_ENV, parseMySqlUrl, redactUrl, waitForMySql } from './connection';
+export type { MySqlTarget, PoolSettings } from './connection';
+export { migrate, SCHEMA_VERSION, schemaVersion } from './schema/migrations';
+export type { MigrateOptions, MigrationResult } from './schema/migrations';
+export { tableNames } from './schema/table-names';
+export type { TableNames } from './schema/table-names';
+export { MySqlViews, mysqlViews, withProcessedEvent } from './views/processed-events';
+export type { ProcessedEventKey, ProcessedEventOptions, ViewUpdateOutcome } from './views/processed-events';
+export { CliUsageError } from './cli/cli-command';
+export type { CliCommand, CliIo } from './cli/cli-command';
+export { runCli } from './cli';
+export * from './errors';

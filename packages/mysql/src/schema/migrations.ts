@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { Connection, createConnection, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { EventloomError } from '@eventloom/core';
+import { connectionFailure, connectionOptionsFor, errorCode, parseMySqlUrl } from '../connection';
+import { MySqlConfigError } from '../errors';
+import { TableNames, tableNames } from './table-names';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** Each statement must be safe to run again: a run can die between two DDL statements (DDL is not transactional). */
+  readonly statements: (t: TableNames) => string[];
+}
+
+// utf8mb4_bin: ids and type names compare exactly (no case folding), as in every other back end.
+const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC';
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'event store tables',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.events} (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        event_id VARCHAR(36) NOT NULL,
+        event_type VARCHAR(255) NOT NULL,
+        event_data LONGTEXT NOT NULL,
+        entity_type VARCHAR(255) NOT NULL,
+        entity_id VARCHAR(255) NOT NULL,
+        entity_version INT NOT NULL,
+        triggering_event VARCHAR(255) NULL,
+        metadata LONGTEXT NOT NULL,
+        created_at DATETIME(6) NOT NULL,
+        published TINYINT NOT NULL DEFAULT 0,
+        position BIGINT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY uq_events_event_id (event_id),
+        UNIQUE KEY uq_events_position (position),
+        UNIQUE KEY uq_events_entity_version (entity_type, entity_id, entity_version),
+        KEY ix_events_unpublished (published, id),
+        KEY ix_events_triggering_event (entity_type, entity_id, triggering_event)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t.entities} (
+        entity_type VARCHAR(255) NOT NULL,
+        entity_id VARCHAR(255) NOT NULL,
+        entity_version INT NOT NULL,
+        PRIMARY KEY (entity_type, entity_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t.snapshots} (
+        entity_type VARCHAR(255) NOT NULL,
+        entity_id VARCHAR(255) NOT NULL,
+        entity_version INT NOT NULL,
+        snapshot_type VARCHAR(255) NOT NULL,
+        snapshot_json LONGTEXT NOT NULL,
+        triggering_events LONGTEXT NULL,
+        PRIMARY KEY (entity_type, entity_id, entity_version)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t.receivedEvents} (
+        subscriber_id VARCHAR(255) NOT NULL,
+        event_id VARCHAR(255) NOT NULL,
+        created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+        PRIMARY KEY (subscriber_id, event_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+];
+
+/** The schema version this package reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export interface MigrateOptions {
+  readonly tablePrefix?: string;
+  /** How long to wait for another process that is migrating the same tables (default 60 s). */
+  readonly lockTimeoutSeconds?: number;
+}
+
+export interface MigrationResult {
+  /** Versions this call applied; empty when the schema was already current. */
+  readonly applied: number[];
+  readonly version: number;
+}
+
+/**
+ * Creates or upgrades the event store tables. Safe to run twice and from
+ * several processes at once: runs serialise on a server-wide named lock, and
+ * every statement is idempotent in case a previous run died half-way.
+ */
+export async function migrate(target: string | Pool, options: MigrateOptions = {}): Promise<MigrationResult> {
+  const tables = tableNames(options.tablePrefix ?? '');
+  if (typeof target === 'string') {
+    const where = parseMySqlUrl(target);
+    let connection: Connection;
+    try {
+      connection = await createConnection(connectionOptionsFor(where));
+    } catch (error) {
+      throw connectionFailure(error, where) ?? error;
+    }
+    try {
+      return await migrateOn(connection, tables, options);
+    } finally {
+      await connection.end();
+    }
+  }
+  const connection: PoolConnection = await target.getConnection();
+  try {
+    return await migrateOn(connection, tables, options);
+  } finally {
+    connection.release();
+  }
+}
+
+async function migrateOn(connection: Connection, tables: TableNames, options: MigrateOptions): Promise<MigrationResult> {
+  const [[{ database }]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS `database`');
+  if (!database) throw new MySqlConfigError('migrate needs a database: name one in the URL path, e.g. mysql://root@127.0.0.1:3306/orders.');
+  const lock = `eventloom_migrate_${createHash('sha1').update(`${database}\u0000${tables.prefix}`).digest('hex')}`;
+  const timeout = options.lockTimeoutSeconds ?? 60;
+  const [[{ acquired }]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lock, timeout]);
+  if (acquired !== 1) {
+    throw new EventloomError(`Another migration of '${database}' (table prefix '${tables.prefix}') held the lock for over ${timeout} s.`);
+  }
+  try {
+    await connection.query(
+      `CREATE TABLE IF NOT EXISTS ${tables.migrations} (
+        version INT NOT NULL,
+        name VARCHAR(255) NOT NULL,
+        applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+        PRIMARY KEY (version)
+      ) ${TABLE_OPTIONS}`,
+    );
+    const [rows] = await connection.query<RowDataPacket[]>(`SELECT version FROM ${tables.migrations}`);
+    const done = new Set(rows.map((row) => Number(row.version)));
+    const applied: number[] = [];
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements(tables)) await connection.query(statement);
+      await connection.execute(`INSERT IGNORE INTO ${tables.migrations} (version, name) VALUES (?, ?)`, [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    return { applied, version: SCHEMA_VERSION };
+  } finally {
+    // Ending the connection releases the lock too; do not let a failed release hide the real error.
+    await connection.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+  }
+}
+
+/** The schema version in the database: 0 when the tables were never created. */
+export async function schemaVersion(queryable: Pick<Pool, 'query'>, tables: TableNames): Promise<number> {
+  try {
+    const [[row]] = await queryable.query<RowDataPacket[]>(`SELECT MAX(version) AS version FROM ${tables.migrations}`);
+    return Number(row?.version ?? 0);
+  } catch (error) {
+    if (errorCode(error) === 'ER_NO_SUCH_TABLE') return 0;
+    throw error;
+  }
+}
