@@ -19,7 +19,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: 3_000,
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      const { message, ...details } = entry.log;
+      const { message, timestamp: _t, logger: _l, stack: _s, ...details } = entry.log as LogEntry['log'] & Record<string, unknown>;
       const text = `kafkajs ${entry.namespace}: ${message}`;
       if (entry.level === logLevel.ERROR) logger.error(text, details);
       else if (entry.level === logLevel.WARN) logger.warn(text, details);

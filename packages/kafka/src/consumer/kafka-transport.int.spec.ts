@@ -44,6 +44,7 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     const transport = new KafkaTransport({
       brokers,
       topicPrefix,
+      groupIdPrefix: topicPrefix,
       deadLetters,
       publication: publisher,
       logger: silentLogger,

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { Admin, Kafka, Partitioners, Producer } from 'kafkajs';
-import { Connection, RowDataPacket } from 'mysql2/promise';
-import { consoleLogger, Logger, Publisher, PublisherStatus, sleep } from '@eventloom/core';
+import { Connection } from 'mysql2/promise';
+import { waitUntilPublished } from '../mysql/wait-published';
+import { consoleLogger, Logger, Publisher, PublisherStatus } from '@eventloom/core';
 import { checkTablePrefix, positiveInteger, resolveBrokers } from '../config';
 import { KafkaConfigurationError, describe } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';
@@ -94,6 +95,15 @@ class PublisherLoop implements Publisher {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.mysql.pool.query(`SELECT 1 FROM ${this.tables.events} LIMIT 1`);
+    } catch (error) {
+      await this.mysql.close();
+      throw new KafkaConfigurationError(
+        `The publisher cannot read ${this.tables.events}: ${describe(error)}. Check the MySQL URL and run the migrations first.`,
+        { cause: error },
+      );
+    }
     this.admin = await connectAdmin(this.kafka, this.brokers);
     this.producer = this.kafka.producer({
       idempotent: true,
@@ -115,17 +125,8 @@ class PublisherLoop implements Publisher {
     return { leader: this.leader, publishedPosition: this.publishedPosition, publishedCount: this.publishedCount };
   }
 
-  async published(): Promise<void> {
-    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(`SELECT COALESCE(MAX(id), 0) AS id FROM ${this.tables.events}`);
-    const upTo = Number(rows[0].id);
-    for (;;) {
-      const [pending] = await this.mysql.pool.query<RowDataPacket[]>(
-        `SELECT 1 FROM ${this.tables.events} WHERE published = 0 AND id <= ? LIMIT 1`,
-        [upTo],
-      );
-      if (pending.length === 0) return;
-      await sleep(this.pollIntervalMs);
-    }
+  published(): Promise<void> {
+    return waitUntilPublished(this.mysql.pool, this.tables.events, this.pollIntervalMs);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,53 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { eventually } from './eventually';
+
+/** A publisher CLI in a child process, running the TypeScript sources. */
+export class ChildPublisher {
+  readonly output: string[] = [];
+  private exited = false;
+
+  private constructor(readonly process: ChildProcess) {
+    const collect = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
+    process.stdout!.on('data', collect);
+    process.stderr!.on('data', collect);
+    process.on('exit', () => (this.exited = true));
+  }
+
+  static async start(args: string[]): Promise<ChildPublisher> {
+    const here = __dirname;
+    const child = spawn(process.execPath, ['-r', path.join(here, 'register.js'), path.join(here, '..', 'cli.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env },
+    });
+    const publisher = new ChildPublisher(child);
+    await eventually(() => publisher.saw('publisher started') || publisher.exited, 'the child publisher to start', 60_000);
+    if (publisher.exited) throw new Error(`child publisher exited:\n${publisher.output.join('\n')}`);
+    return publisher;
+  }
+
+  get pid(): number {
+    return this.process.pid!;
+  }
+
+  saw(text: string): boolean {
+    return this.output.some((line) => line.includes(text));
+  }
+
+  get leads(): boolean {
+    return this.saw(' leads (lock');
+  }
+
+  /** kill -9: no goodbye to MySQL or Kafka. */
+  async crash(): Promise<void> {
+    if (this.exited) return;
+    this.process.kill('SIGKILL');
+    await eventually(() => this.exited, 'the child publisher to die');
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    this.process.kill('SIGTERM');
+    await eventually(() => this.exited, 'the child publisher to stop', 30_000);
+  }
+}
