@@ -1,5 +1,6 @@
 import mysql, { Pool } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
+import { migrate } from '@eventloom/mysql';
 import { connectionDefaults } from '../mysql/connection';
 
 const host = process.env.EVENTLOOM_MYSQL_HOST ?? '127.0.0.1';
@@ -36,22 +37,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   };
 }
 
-/** The agreed events table (until @eventloom/mysql's migrate() is used here). */
+/** The event store tables (events, entities, snapshots, received_events), by @eventloom/mysql's migrate(). */
 export async function createEventsTable(pool: Pool, prefix = ''): Promise<void> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS \`${prefix}events\` (
-    id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    event_id VARCHAR(36) NOT NULL UNIQUE,
-    event_type VARCHAR(255) NOT NULL,
-    event_data LONGTEXT NOT NULL,
-    entity_type VARCHAR(255) NOT NULL,
-    entity_id VARCHAR(255) NOT NULL,
-    entity_version INT NOT NULL,
-    triggering_event VARCHAR(36) NULL,
-    metadata LONGTEXT NULL,
-    created_at DATETIME(6) NOT NULL,
-    published TINYINT NOT NULL DEFAULT 0,
-    position BIGINT NULL UNIQUE,
-    UNIQUE KEY entity_version_unique (entity_type, entity_id, entity_version),
-    INDEX published_id (published, id)
-  ) ENGINE=InnoDB`);
+  await migrate(pool, { tablePrefix: prefix });
 }
