@@ -16,3 +16,7 @@ export { deliveryFor } from './dead-letters/delivery';
 export { runPublisherCli } from './cli';
 export { MySqlPublicationLog } from './rebuild/mysql-publication-log';
 export type { MySqlPublicationLogOptions } from './rebuild/mysql-publication-log';
+export { MySqlRebuildMarks } from './rebuild/mysql-rebuild-marks';
+export type { RebuildMarkStore } from './rebuild/mysql-rebuild-marks';
+export { rebuild, rebuildSubscriber, SubscriberActiveError } from './rebuild/rebuild';
+export type { RebuildOptions, RebuildProgress, RebuildResult } from './rebuild/rebuild';

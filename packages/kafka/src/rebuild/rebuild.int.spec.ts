@@ -1,0 +1,123 @@
+import { Eventloom, Publisher, silentLogger, sleep } from '@eventloom/core';
+import { MySqlEventStore } from '@eventloom/mysql';
+import { KafkaTransport } from '../consumer/kafka-transport';
+import { startPublisher } from '../publisher/publisher';
+import { topicFor } from '../topics';
+import { MySqlPublicationLog } from './mysql-publication-log';
+import { MySqlRebuildMarks } from './mysql-rebuild-marks';
+import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
+import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
+import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
+import { Account, BalancesView, Deposit, OpenAccount } from '../test-support/accounts';
+
+describe('rebuild from the event store, then hand over to Kafka (real MariaDB and Kafka)', () => {
+  const topicPrefix = uniqueTopicPrefix('rebuild');
+  const topic = topicFor('RAccount', topicPrefix);
+  let db: TestDatabase;
+  let kafka: Awaited<ReturnType<typeof testAdmin>>;
+  let publisher: Publisher;
+  let log: MySqlPublicationLog;
+  let marks: MySqlRebuildMarks;
+  const expected = new Map<string, number>();
+  const eventloom = (): Eventloom =>
+    new Eventloom({
+      eventStore: new MySqlEventStore({ url: db.url }),
+      transport: new KafkaTransport({
+        brokers, topicPrefix, groupIdPrefix: topicPrefix, rebuildMarks: marks, publication: log, logger: silentLogger,
+        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
+      }),
+      logger: silentLogger,
+    });
+  const write = async (loom: Eventloom, accounts: number, deposits: number, label: string) => {
+    for (let a = 0; a < accounts; a++) {
+      const id = `${label}-${a}`;
+      await loom.repository.create(Account, new OpenAccount(id), { id });
+      expected.set(id, 0);
+    }
+    for (let d = 1; d <= deposits; d++) {
+      await Promise.all(
+        Array.from({ length: accounts }, async (_, a) => {
+          await loom.repository.update(Account, `${label}-${a}`, new Deposit(d));
+          expected.set(`${label}-${a}`, expected.get(`${label}-${a}`)! + d);
+        }),
+      );
+    }
+  };
+  const snapshotOf = (map: Map<string, number>) => Object.fromEntries([...map].sort(([a], [b]) => a.localeCompare(b)));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('rebuild');
+    await createEventsTable(db.pool);
+    kafka = await testAdmin();
+    await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
+    publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
+    log = new MySqlPublicationLog({ pool: db.pool });
+    marks = await new MySqlRebuildMarks({ pool: db.pool }).init();
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await log?.close();
+    await marks?.close();
+    await deleteTopics(kafka.admin, topicPrefix);
+    await kafka.admin.disconnect();
+    await db.drop();
+  });
+
+  it('rebuilds a view after Kafka lost the old messages; it equals the view built live, and goes on with no gap and no repeat', async () => {
+    // Live: a view fed by Kafka while the first events are written.
+    const first = eventloom();
+    const live = new BalancesView();
+    await first.subscribe(live);
+    await write(first, 40, 5, 'early');
+    await first.caughtUp();
+    expect(live.snapshot()).toEqual(snapshotOf(expected));
+    await first.close();
+
+    // Kafka loses everything: the topic is deleted and created again, empty.
+    await kafka.admin.deleteTopics({ topics: [topic] });
+    for (let tries = 0; ; tries++) {
+      try {
+        if (await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true })) break;
+      } catch (error) {
+        if (tries > 100) throw error;
+      }
+      await sleep(100);
+    }
+
+    // Rebuild a fresh view from the store while more events are being written (and published to the new topic).
+    const second = eventloom();
+    const rebuilt = new BalancesView();
+    const progress: RebuildProgress[] = [];
+    const writing = write(second, 10, 3, 'during');
+    const result = await rebuildSubscriber(second, rebuilt, {
+      log,
+      marks,
+      kafka: { brokers },
+      topicPrefix,
+      groupIdPrefix: topicPrefix,
+      batchSize: 50,
+      logger: silentLogger,
+      onProgress: (p) => progress.push(p),
+    });
+    await writing;
+    expect(result.position).toBeGreaterThanOrEqual(240);
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress[progress.length - 1].handled).toBe(result.handled);
+    for (const [id, balance] of Object.entries(live.snapshot())) expect(rebuilt.balances.get(id)).toBe(balance);
+
+    // Hand over to Kafka, write more, and compare with what was written.
+    await second.subscribe(rebuilt);
+    await write(second, 10, 2, 'after');
+    await second.caughtUp();
+    expect(rebuilt.snapshot()).toEqual(snapshotOf(expected));
+    expect(rebuilt.repeats).toBe(0);
+    expect(rebuilt.applied.size).toBe(Number(await log.lastPosition()));
+
+    // A rebuild refuses to run while the subscriber is subscribed.
+    await expect(
+      rebuildSubscriber(second, new BalancesView(), { log, marks, kafka: { brokers }, topicPrefix, groupIdPrefix: topicPrefix, logger: silentLogger }),
+    ).rejects.toBeInstanceOf(SubscriberActiveError);
+    await second.close();
+  });
+});

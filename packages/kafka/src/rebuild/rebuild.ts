@@ -1,0 +1,159 @@
+import { Admin, KafkaConfig } from 'kafkajs';
+import {
+  aggregateTypesOf,
+  consoleLogger,
+  DeliveryOptions,
+  Eventloom,
+  EventloomError,
+  Logger,
+  PublicationLog,
+  StoredEvent,
+  subscriberDefinition,
+  SubscriptionRequest,
+} from '@eventloom/core';
+import { positiveInteger, resolveBrokers } from '../config';
+import { connectAdmin, createKafka } from '../kafka-client';
+import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
+import { runKeyOrderedBatch } from '../consumer/key-ordered-batch';
+import { deliveryFor } from '../dead-letters/delivery';
+import { RebuildMarkStore } from './mysql-rebuild-marks';
+
+export interface RebuildProgress {
+  /** Events handed to the subscriber so far. */
+  readonly handled: number;
+  /** Position read up to. */
+  readonly position: number;
+  /** Last position when the rebuild started (it may grow while it runs). */
+  readonly total: number;
+}
+
+export interface RebuildOptions {
+  /** The event store read by position: the source of truth. */
+  readonly log: PublicationLog;
+  /** Where the rebuild records the last position it handled; give the same store to the KafkaTransport. */
+  readonly marks: RebuildMarkStore;
+  readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string; readonly config?: Partial<KafkaConfig> };
+  /** As configured for the publisher and the transport. */
+  readonly topicPrefix?: string;
+  readonly groupIdPrefix?: string;
+  readonly partitions?: number;
+  /** Events read per query (default 1000). */
+  readonly batchSize?: number;
+  /** Aggregates handled at once (default 16); one aggregate's events stay in order. */
+  readonly maxConcurrentAggregates?: number;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+  readonly logger?: Logger;
+}
+
+export interface RebuildResult {
+  readonly handled: number;
+  /** Highest position the rebuild covered: the subscription goes on after it. */
+  readonly position: number;
+}
+
+/** The subscriber's consumer group has members: a rebuild must not race a live subscription. */
+export class SubscriberActiveError extends EventloomError {}
+
+/**
+ * Rebuilds a subscriber (e.g. a view, emptied beforehand) from the event
+ * store, then hands over to its Kafka subscription with no gap and no repeat,
+ * even when Kafka no longer holds the old messages (retention, a recreated
+ * topic). Run it while the subscriber is subscribed nowhere; subscribe it
+ * afterwards with a KafkaTransport given the same `marks`.
+ *
+ * The handover, and why it is exact:
+ *  1. Capture E, the end offset of every partition of the subscriber's
+ *     topics, BEFORE reading the store.
+ *  2. Read the store by position (`position > p ORDER BY position`) until a
+ *     read returns nothing, handing every event to the subscriber; P is the
+ *     last position read. Events with a position but not yet marked
+ *     published are read too: what matters is the position, not the flag.
+ *  3. Record P (marks), then set the group's offsets to E.
+ *
+ *  - No gap: take an event with position > P. It had no position at the
+ *    last (empty) read, which came after step 1. The publisher sends an event
+ *    only after its position is committed, so this one reached Kafka after E
+ *    was captured, at an offset >= E of its partition: the subscription,
+ *    starting at E, reads it.
+ *  - No repeat: an event at an offset < E reached Kafka before step 1, so its
+ *    position was committed before the last read; positions are gap-free and
+ *    each batch of them commits at once, so the reads saw it: position <= P,
+ *    handled by the rebuild, and never read again (offsets start at E).
+ *    Events at offsets >= E with position <= P (sent after step 1, or resent
+ *    by a publisher that took over) are skipped by the transport, which
+ *    drops every message whose position header is <= P.
+ */
+export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pick<SubscriptionRequest, 'handle'>, options: RebuildOptions): Promise<RebuildResult> {
+  const logger = options.logger ?? consoleLogger;
+  const brokers = resolveBrokers(options.kafka?.brokers);
+  const topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
+  const groupId = (options.groupIdPrefix ?? '') + request.subscriberId;
+  const topics = request.aggregateTypes.map((t) => topicFor(t, topicPrefix));
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000);
+  const kafka = createKafka({ brokers, clientId: options.kafka?.clientId ?? 'eventloom-rebuild', logger, config: options.kafka?.config });
+  const admin = await connectAdmin(kafka, brokers);
+  try {
+    await ensureTopics(admin, topics, options.partitions ?? 4);
+    await assertGroupIdle(admin, groupId, request.subscriberId);
+    // 1. End offsets before reading the store.
+    const ends = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const topic of topics) {
+      ends.set(topic, (await admin.fetchTopicOffsets(topic)).map((p) => ({ partition: p.partition, offset: p.high })));
+    }
+    // 2. The store, by position, to its end.
+    const aggregateTypes = new Set(request.aggregateTypes);
+    const eventTypes = new Set(request.eventTypes);
+    const total = await options.log.lastPosition();
+    let position = 0;
+    let handled = 0;
+    logger.info(`rebuilding subscriber '${request.subscriberId}' from the event store (${total} events to scan)`);
+    for (;;) {
+      const batch = await options.log.readPublished(position, batchSize);
+      if (batch.length === 0) break;
+      const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
+      const result = await runKeyOrderedBatch(
+        wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: `${event.aggregateType}\u0000${event.aggregateId}`, run: () => request.handle(event) })),
+        { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
+      );
+      if (result.failed !== undefined) throw result.failed;
+      handled += wanted.length;
+      position = batch[batch.length - 1].position!;
+      options.onProgress?.({ handled, position, total });
+    }
+    // 3. Mark first: should we die before the offsets move, the old offsets plus the mark still skip what was rebuilt.
+    await options.marks.set(request.subscriberId, position);
+    for (const [topic, partitions] of ends) await admin.setOffsets({ groupId, topic, partitions });
+    logger.info(`rebuilt subscriber '${request.subscriberId}': ${handled} events up to position ${position}; Kafka takes over from there`);
+    return { handled, position };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Rebuilds a subscriber instance with the handle the Eventloom would give it (decode, retry, park). */
+export function rebuildSubscriber(
+  eventloom: Eventloom,
+  subscriber: object,
+  options: RebuildOptions & { readonly delivery?: Partial<DeliveryOptions> },
+): Promise<RebuildResult> {
+  const definition = subscriberDefinition(subscriber);
+  return rebuild(
+    {
+      subscriberId: definition.subscriberId,
+      aggregateTypes: aggregateTypesOf(definition),
+      eventTypes: [...definition.handlers.keys()],
+      handle: deliveryFor(eventloom, subscriber, { delivery: options.delivery, logger: options.logger }),
+    },
+    options,
+  );
+}
+
+async function assertGroupIdle(admin: Admin, groupId: string, subscriberId: string): Promise<void> {
+  const { groups } = await admin.describeGroups([groupId]);
+  const members = groups[0]?.members.length ?? 0;
+  if (members > 0) {
+    throw new SubscriberActiveError(
+      `Cannot rebuild '${subscriberId}': its consumer group '${groupId}' has ${members} member(s). Close the subscription in every process first.`,
+    );
+  }
+}
