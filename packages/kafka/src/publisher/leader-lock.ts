@@ -62,10 +62,11 @@ export class LeaderLock {
     if (!connection) return;
     try {
       if (this.held) await connection.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
-      await connection.end();
     } catch {
-      connection.destroy();
+      // The connection is gone already, and the lock with it.
     } finally {
+      // destroy, not end: a connection borrowed from the caller's pool must not go back to it.
+      connection.destroy();
       this.connection = undefined;
       this.held = false;
     }
