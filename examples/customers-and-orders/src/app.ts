@@ -21,14 +21,19 @@ export interface RunningApp {
  * The whole example in one process: both aggregates, both workflows, the view
  * and the REST API, over whatever store and transport `eventloom` has.
  */
-export async function startApp(eventloom: Eventloom, orderHistory: OrderHistoryStore, port: number): Promise<RunningApp> {
+export async function startApp(
+  eventloom: Eventloom,
+  orderHistory: OrderHistoryStore,
+  port: number,
+  close: () => Promise<void> = () => eventloom.close(),
+): Promise<RunningApp> {
   await eventloom.subscribe(new CustomerWorkflow());
   await eventloom.subscribe(new OrderWorkflow());
   await eventloom.subscribe(new OrderHistorySubscriber(orderHistory));
   const { repository } = eventloom;
   const customerExists = async (id: string) => (await repository.findOptional(Customer, id)) !== undefined;
   const server = jsonServer([...customerRoutes(repository), ...orderRoutes(repository, customerExists), ...orderHistoryRoutes(orderHistory)]);
-  return listen(server, port, () => eventloom.close());
+  return listen(server, port, close);
 }
 
 export async function listen(server: Server, port: number, onClose: () => Promise<void>): Promise<RunningApp> {

@@ -2,12 +2,28 @@ import 'reflect-metadata';
 import { embeddedEventloom } from '@eventloom/in-memory';
 import { startApp } from './app';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
+import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
+import { mysqlKafkaRuntime } from './runtime/mysql-kafka-runtime';
 
-/** `npm start`: the example in one process, on the embedded runtime unless EVENTLOOM_MYSQL_URL is set. */
+/**
+ * `npm start`: the example in one process, on the embedded runtime; with
+ * EVENTLOOM_MYSQL_URL set, its aggregates and view live in MySQL and its
+ * events travel through Kafka (KAFKA_BROKERS, default 127.0.0.1:9092).
+ */
 async function main(): Promise<void> {
   const port = parsePort(process.env.PORT ?? '8080');
-  const app = await startApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
-  console.log(`Customers & Orders (embedded, in memory) listening on ${app.url}`);
+  const mysqlUrl = process.env.EVENTLOOM_MYSQL_URL;
+  let app;
+  if (mysqlUrl) {
+    const runtime = await mysqlKafkaRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
+    const orderHistory = new MySqlOrderHistoryStore(runtime.views);
+    await orderHistory.migrate();
+    app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close());
+    console.log(`Customers & Orders (MySQL ${runtime.store.url}, Kafka) listening on ${app.url}`);
+  } else {
+    app = await startApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
+    console.log(`Customers & Orders (embedded, in memory) listening on ${app.url}`);
+  }
   console.log(`  try: curl -s -XPOST ${app.url}/customers -H 'content-type: application/json' -d '{"name":"Fred","creditLimit":{"amount":1000}}'`);
   const stop = () => void app.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -1,0 +1,12 @@
+/** Settings shared by the distributed services, from the environment. */
+export function serviceConfig(database: string, defaultPort: number) {
+  const base = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+  const prefix = process.env.EVENTLOOM_DATABASE_PREFIX ?? '';
+  return {
+    mysqlUrl: `${base}/${prefix}${database}`,
+    port: Number(process.env.PORT ?? defaultPort),
+    brokers: process.env.KAFKA_BROKERS,
+    topicPrefix: process.env.EVENTLOOM_TOPIC_PREFIX,
+    groupIdPrefix: process.env.EVENTLOOM_GROUP_PREFIX,
+  };
+}
