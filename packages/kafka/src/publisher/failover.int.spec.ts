@@ -64,9 +64,9 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       const events = interleavedEvents('KCounter', 500, 40, 'KCounterAdded');
       await insertEvents(db.pool, events, 'a_');
 
-      const first = await startChild('a_', prefix, 250);
+      const first = await startChild('a_', prefix, 100);
       await eventually(() => first.leads, 'the first publisher to lead');
-      const second = await startChild('a_', prefix, 250);
+      const second = await startChild('a_', prefix, 100);
       await eventually(async () => (await count('SELECT COUNT(*) AS n FROM a_events WHERE published = 1')) >= 2_000, 'some events published');
       await first.crash();
       const crashedAt = Date.now();

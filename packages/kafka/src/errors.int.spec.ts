@@ -1,0 +1,25 @@
+import { silentLogger } from '@eventloom/core';
+import { KafkaTransport } from './consumer/kafka-transport';
+import { startPublisher } from './publisher/publisher';
+import { BrokerUnreachableError, KafkaConfigurationError } from './errors';
+
+describe('clear errors', () => {
+  it('names the brokers when none answers', async () => {
+    const transport = new KafkaTransport({ brokers: '127.0.0.1:1', logger: silentLogger, kafkaConfig: { retry: { retries: 0 } } });
+    const subscribing = transport.subscribe({ subscriberId: 's', aggregateTypes: ['A'], eventTypes: ['E'], handle: async () => {} });
+    await expect(subscribing).rejects.toBeInstanceOf(BrokerUnreachableError);
+    await expect(subscribing).rejects.toThrow(/Kafka is unreachable at 127\.0\.0\.1:1/);
+    await transport.close();
+  });
+
+  it('says when the events table cannot be read', async () => {
+    const mysqlUrl = `mysql://root@${process.env.EVENTLOOM_MYSQL_HOST ?? '127.0.0.1'}:${process.env.EVENTLOOM_MYSQL_PORT ?? '3306'}/eventloom_no_such_db`;
+    await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(KafkaConfigurationError);
+    await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(/cannot read `events`: Unknown database/);
+  });
+
+  it('refuses settings that cannot work', () => {
+    expect(() => new KafkaTransport({ topicPrefix: 'no spaces' })).toThrow(/topic prefix/);
+    expect(() => new KafkaTransport({ brokers: 'no-port' })).toThrow(/not host:port/);
+  });
+});
