@@ -212,19 +212,31 @@ class PublisherLoop implements Publisher {
       inFlight.push(done);
       void done.then(() => inFlight.splice(inFlight.indexOf(done), 1));
     };
-    const step = async (batchSize: number, resend?: { after: number; upTo: number }) => {
-      const markIds = ackedIds;
-      const markUpTo = acked;
+    // Marking runs beside sequencing, on a pool connection, one mark after the other: it is off the
+    // critical path. A mark lost in a crash only means a resend; a hole in the marks (a later batch
+    // marked, an earlier not) only makes the next leader resend from the first unmarked position.
+    let marking: Promise<void> = Promise.resolve();
+    const mark = () => {
+      if (ackedIds.length === 0) return;
+      const ids = ackedIds;
+      const upTo = acked;
       ackedIds = [];
-      try {
-        const batch = await this.sequencer.step(connection, lockName, { expectedLast: last, markIds, resend, batchSize });
-        marked = markUpTo;
-        this.publishedPosition = marked;
-        return batch;
-      } catch (error) {
-        ackedIds = markIds.concat(ackedIds);
-        throw error;
-      }
+      marking = marking.then(async () => {
+        try {
+          await this.sequencer.markPublished(this.mysql.pool, ids);
+          marked = Math.max(marked, upTo);
+          this.publishedPosition = marked;
+        } catch (error) {
+          ackedIds = ids.concat(ackedIds); // tried again with the next mark
+          this.logger.warn(`publisher ${this.instanceId} could not mark positions up to ${upTo} published; will try again`, {
+            error: describe(error),
+          });
+        }
+      });
+    };
+    const step = (batchSize: number, resend?: { after: number; upTo: number }) => {
+      mark();
+      return this.sequencer.step(connection, lockName, { expectedLast: last, resend, batchSize });
     };
     try {
       while (!this.stopping) {
@@ -238,15 +250,18 @@ class PublisherLoop implements Publisher {
           if (inFlight.length >= maxInFlight) await inFlight[0];
         } else if (inFlight.length > 0) {
           await chain;
-        } else if (ackedIds.length === 0) {
+        } else {
+          mark();
+          await marking;
           await this.pause(this.pollIntervalMs);
         }
       }
       // Stopping: let the sends finish and record them, so that the next leader need not resend.
       await chain;
-      if (!sendError && ackedIds.length > 0) await step(0);
+      mark();
     } finally {
       await chain;
+      await marking;
     }
   }
 

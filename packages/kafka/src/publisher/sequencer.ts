@@ -18,11 +18,9 @@ export interface SequenceState {
 export interface StepRequest {
   /** The last position this leader knows of; anything else means another sequencer wrote. */
   readonly expectedLast: number;
-  /** Ids of the events Kafka acknowledged, to mark published. */
-  readonly markIds?: readonly number[];
   /** Read already sequenced events in (resendAfter, resendUpTo] instead of sequencing new ones. */
   readonly resend?: { readonly after: number; readonly upTo: number };
-  /** 0 to only mark. */
+  /** Events to read at most (0: none). */
   readonly batchSize: number;
 }
 
@@ -58,7 +56,7 @@ export class Sequencer {
 
   /**
    * One transaction on the lock connection: checks the lock is still ours,
-   * marks acknowledged positions published, then either reads a batch of
+   * then either reads a batch of
    * already sequenced events to resend or sequences a batch of new ones.
    * Returns the batch in position order (empty when there is nothing to do).
    */
@@ -77,7 +75,6 @@ export class Sequencer {
             'Run publishers only with the same table prefix and database, so that they share one lock.',
         );
       }
-      if (request.markIds && request.markIds.length > 0) await this.markPublished(connection, request.markIds);
       const events =
         request.batchSize === 0
           ? []
@@ -92,8 +89,12 @@ export class Sequencer {
     }
   }
 
-  /** By primary-key ranges: far cheaper than by position for InnoDB. */
-  private async markPublished(connection: Connection, ids: readonly number[]): Promise<void> {
+  /**
+   * Marks acknowledged events published, by primary-key ranges (far cheaper
+   * than by position for InnoDB). Safe on any connection: it records only
+   * what Kafka acknowledged, so even a stale leader's late mark is true.
+   */
+  async markPublished(connection: Pick<Connection, 'query'>, ids: readonly number[]): Promise<void> {
     const runs = idRuns(ids);
     for (let i = 0; i < runs.length; i += 200) {
       const chunk = runs.slice(i, i + 200);
