@@ -1,16 +1,33 @@
 import path from 'node:path';
 import { embeddedBenchmark } from './embedded/embedded.bench';
+import { mysqlCreateBenchmark } from './mysql/mysql-create.bench';
+import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
 import { Section, writeResults } from './report/results';
 
-/** `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/. */
+/**
+ * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
+ * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
+ * mysql-create, mysql-update, load, publisher, latency, embedded.
+ */
 async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
-  const only = process.env.BENCH_ONLY?.split(',');
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
   const sections: Section[] = [];
   const want = (name: string) => !only || only.includes(name);
-  if (want('embedded')) sections.push(embeddedBenchmark(runs));
+  const benchmarks: Array<[string, () => Promise<Section> | Section]> = [
+    ['mysql-create', () => mysqlCreateBenchmark(runs)],
+    ['mysql-update', () => mysqlUpdateBenchmark(runs)],
+    ['embedded', () => embeddedBenchmark(runs)],
+  ];
+  for (const [name, bench] of benchmarks) {
+    if (!want(name)) continue;
+    process.stderr.write(`${name}\n`);
+    sections.push(await bench());
+  }
   const out = writeResults(path.join(__dirname, '..', 'results'), sections);
   console.log(`Wrote ${out.markdown} and ${out.json}`);
+  // Kafka clients may keep timers alive; the results are written.
+  process.exit(0);
 }
 
 main().catch((error) => {

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { AggregateRepository } from '@eventloom/core';
+import { MySqlEventStore } from '@eventloom/mysql';
+import { Section } from '../report/results';
+import { median, round } from '../report/stats';
+import { log, throughput, withDatabase } from '../support/mysql';
+import { Account, Deposit, OpenAccount } from '../support/model';
+import { rawPool } from './mysql-create.bench';
+
+/**
+ * Minimal hand-written mysql2 update, the reads and writes Eventloom does: read the
+ * aggregate's events, fold them, move the version with a conditional UPDATE, insert the event.
+ */
+export async function rawUpdate(pool: Pool, id: string, amount: number): Promise<void> {
+  const connection = await pool.getConnection();
+  try {
+    await connection.query('START TRANSACTION');
+    const [rows] = await connection.execute<RowDataPacket[]>(
+      'SELECT event_type, event_data, entity_version FROM events WHERE entity_type = ? AND entity_id = ? ORDER BY entity_version',
+      ['MySqlBenchAccount', id],
+    );
+    let balance = 0;
+    for (const row of rows) {
+      const data = JSON.parse(row.event_data as string) as { amount?: number };
+      if (row.event_type === 'MySqlBenchDeposited') balance += data.amount ?? 0;
+    }
+    if (balance < 0) throw new Error('impossible balance');
+    const version = Number(rows[rows.length - 1].entity_version);
+    const [result] = await connection.execute<ResultSetHeader>(
+      'UPDATE entities SET entity_version = ? WHERE entity_type = ? AND entity_id = ? AND entity_version = ?',
+      [version + 1, 'MySqlBenchAccount', id, version],
+    );
+    if (result.affectedRows !== 1) throw new Error(`lost the race on ${id}`);
+    await connection.execute(
+      'INSERT INTO events (event_id, event_type, event_data, entity_type, entity_id, entity_version, triggering_event, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [randomUUID(), 'MySqlBenchDeposited', JSON.stringify({ amount }), 'MySqlBenchAccount', id, version + 1, null, JSON.stringify({ correlationId: randomUUID(), schemaVersion: 1 }), new Date()],
+    );
+    await connection.commit();
+  } catch (error) {
+    await connection.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    connection.release();
+  }
+}
+
+type Variant = 'eventloom' | 'raw';
+
+/**
+ * Benchmark 2: updates per second (load, decide, append) on existing aggregates of
+ * 5 events, each caller on its own aggregates, against hand-written mysql2.
+ */
+export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller = 200, millis = 1_500): Promise<Section> {
+  return withDatabase('update', async (db) => {
+    const store = new MySqlEventStore({ url: db.url });
+    await store.ready();
+    const repository = new AggregateRepository(store);
+    const pool = rawPool(db.url);
+    /** Fresh aggregates of 5 events (opened + 4 deposits, one append each), `perCaller` for each caller. */
+    const fresh = async (): Promise<string[][]> => {
+      const ids: string[][] = Array.from({ length: callers }, () => []);
+      await Promise.all(
+        ids.map(async (mine, c) => {
+          for (let i = 0; i < perCaller; i++) mine.push((await repository.create(Account, new OpenAccount(`owner-${c}-${i}`, 4))).id);
+        }),
+      );
+      return ids;
+    };
+    const opsOn = (ids: string[][]): Record<Variant, (caller: number, i: number) => Promise<void>> => ({
+      eventloom: async (c, i) => {
+        await repository.update(Account, ids[c][i % perCaller], new Deposit(1));
+      },
+      raw: async (c, i) => {
+        await rawUpdate(pool, ids[c][i % perCaller], 1);
+      },
+    });
+    const data: Record<Variant, number[]> = { eventloom: [], raw: [] };
+    const updates: Record<Variant, number[]> = { eventloom: [], raw: [] };
+    try {
+      const warm = await fresh();
+      for (const v of ['eventloom', 'raw'] as Variant[]) await throughput(callers, 300, opsOn(warm)[v]);
+      for (let run = 0; run < runs; run++) {
+        const order: Variant[] = run % 2 === 0 ? ['eventloom', 'raw'] : ['raw', 'eventloom'];
+        for (const v of order) {
+          const ids = await fresh();
+          const result = await throughput(callers, millis, opsOn(ids)[v]);
+          data[v].push(result.perSecond);
+          updates[v].push(result.ops);
+        }
+        log(`mysql-update: run ${run + 1}/${runs}`);
+      }
+    } finally {
+      await pool.end();
+      await store.close();
+    }
+    const ours = median(data.eventloom);
+    const raw = median(data.raw);
+    const ratio = ours / raw;
+    const meanUpdatesPerAggregate = median(updates.eventloom) / (callers * perCaller);
+    return {
+      title: '2. MySQL update throughput: load + command + append vs hand-written mysql2',
+      target: 'Eventloom / raw ≥ 0.8',
+      met: ratio >= 0.8,
+      columns: ['callers', 'Eventloom updates/s', 'raw mysql2 updates/s', 'Eventloom / raw'],
+      rows: [[callers, round(ours, 0), round(raw, 0), round(ratio, 2)]],
+      notes: [
+        `Each caller updates its own ${perCaller} aggregates round-robin; each aggregate starts with 5 events (fresh aggregates for every run and variant), so histories stay at 5–${5 + Math.ceil(meanUpdatesPerAggregate)} events.`,
+        'Raw: one transaction of SELECT events, fold, conditional UPDATE entities, INSERT event, COMMIT (5 round trips). Eventloom: load (1 statement) then the append transaction (4 round trips), no snapshots.',
+        `${runs} runs of ${millis / 1000} s per variant, alternating (order swapped every run); figures are medians.`,
+      ],
+      data: { updatesPerSecond: data, updates },
+    };
+  });
+}
