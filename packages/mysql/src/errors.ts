@@ -54,3 +54,26 @@ export class MySqlDatabaseMissingError extends EventloomError {
 
 /** A bad URL, table prefix or option: fix the configuration, retrying cannot help. */
 export class MySqlConfigError extends EventloomError {}
+
+/**
+ * The connection died during an append. Before COMMIT was sent nothing was
+ * written; during COMMIT the outcome is unknown, so reload before deciding again.
+ */
+export class MySqlConnectionLostError extends EventloomError {
+  override readonly retriable = true;
+
+  constructor(
+    readonly aggregateType: string,
+    readonly aggregateId: string,
+    readonly outcomeUnknown: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `The MySQL connection was lost while appending to ${aggregateType} '${aggregateId}'` +
+        (outcomeUnknown
+          ? ' during COMMIT: the events may or may not be stored. Reload the aggregate before retrying.'
+          : ' before COMMIT: nothing was written. Retry the command.'),
+      options,
+    );
+  }
+}

@@ -21,7 +21,7 @@ import {
   resolveMySqlUrl,
   waitForMySql,
 } from './connection';
-import { MySqlSchemaMissingError } from './errors';
+import { MySqlConnectionLostError, MySqlSchemaMissingError } from './errors';
 import {
   chunkRows,
   EVENT_COLUMNS,
@@ -279,6 +279,10 @@ export class MySqlEventStore implements EventStore {
         return new EventTooLargeError(largest.eventType, bytes, Math.min(limit ?? this.maxEventBytes, this.maxEventBytes));
       }
       default:
+        // mysql2 marks connection-level failures fatal (lost, killed, reset, or noticed closed before a statement was sent).
+        if ((error as { fatal?: boolean }).fatal || errorCode(error) === 'ER_CONNECTION_KILLED') {
+          return new MySqlConnectionLostError(aggregateType, aggregateId, stage === 'commit', { cause: error });
+        }
         return this.failure(error);
     }
   }

@@ -1,0 +1,58 @@
+import { EventTooLargeError, NewEvent } from '@eventloom/core';
+import { chunkRows, eventValues, toStoredEvent, EventRow } from './event-rows';
+
+const event = (overrides: Partial<NewEvent> = {}): NewEvent => ({
+  eventId: '0190a5a4-7b1e-7cc2-9b1f-1f1d7e0c1100',
+  eventType: 'Thing',
+  eventData: '{"a":1}',
+  aggregateType: 'Agg',
+  aggregateId: 'id-1',
+  version: 1,
+  metadata: { correlationId: 'c', schemaVersion: 1 },
+  timestamp: new Date(0),
+  ...overrides,
+});
+
+describe('event rows', () => {
+  it('counts UTF-8 bytes of data and metadata against the limit', () => {
+    const data = JSON.stringify({ text: '€'.repeat(100) });
+    expect(() => eventValues(event({ eventData: data }), 300)).toThrow(EventTooLargeError);
+    expect(eventValues(event({ eventData: data }), 400).bytes).toBe(Buffer.byteLength(data) + Buffer.byteLength('{"correlationId":"c","schemaVersion":1}'));
+  });
+
+  it('refuses ids that the columns would truncate', () => {
+    expect(() => eventValues(event({ aggregateId: 'x'.repeat(256) }), 1e6)).toThrow(/aggregateId .* at most 255/);
+    expect(() => eventValues(event({ eventId: 'x'.repeat(37) }), 1e6)).toThrow(/eventId/);
+    expect(() => eventValues(event({ aggregateId: '' }), 1e6)).toThrow(/non-empty/);
+  });
+
+  it('binds NULL for a missing triggering event', () => {
+    expect(eventValues(event(), 1e6).values[6]).toBeNull();
+    expect(eventValues(event({ triggeringEventId: 't' }), 1e6).values[6]).toBe('t');
+  });
+
+  it('splits big appends by bytes and by rows', () => {
+    const rows = Array.from({ length: 10 }, () => ({ values: [], bytes: 40 }));
+    expect(chunkRows(rows, 100).map((c) => c.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(chunkRows(rows, 1e6, 4).map((c) => c.length)).toEqual([4, 4, 2]);
+    expect(chunkRows([{ values: [], bytes: 500 }], 100)).toHaveLength(1);
+  });
+
+  it('reads a row back into a stored event', () => {
+    const row = {
+      event_id: 'e',
+      event_type: 'Thing',
+      event_data: '{}',
+      entity_version: 3,
+      triggering_event: null,
+      metadata: '{"correlationId":"c","schemaVersion":1,"user":"u"}',
+      created_at: new Date(5),
+      position: '9007199254740993',
+    } as unknown as EventRow;
+    const stored = toStoredEvent(row, 'Agg', 'id-1');
+    expect(stored).toMatchObject({ version: 3, aggregateType: 'Agg', metadata: { user: 'u' }, timestamp: new Date(5) });
+    expect(stored.triggeringEventId).toBeUndefined();
+    expect(typeof stored.position).toBe('number');
+    expect(toStoredEvent({ ...row, position: null } as EventRow, 'Agg', 'id-1').position).toBeUndefined();
+  });
+});

@@ -1,0 +1,106 @@
+import { Pool, RowDataPacket } from 'mysql2/promise';
+import { Event, EventContext, EventHandlerMethod, EventSubscriber, newId } from '@eventloom/core';
+import { deliver } from '@eventloom/testing';
+import { createMySqlPool } from '../connection';
+import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { MySqlViews, mysqlViews, withProcessedEvent } from './processed-events';
+
+let database: TestDatabase;
+let pool: Pool;
+let views: MySqlViews;
+
+beforeAll(async () => {
+  database = await createTestDatabase('views', { migrated: true, tablePrefix: 'v_' });
+  pool = createMySqlPool(database.url, { poolSize: 4 });
+  await pool.query('CREATE TABLE order_totals (order_id VARCHAR(64) PRIMARY KEY, total INT NOT NULL)');
+  views = mysqlViews(pool, { tablePrefix: 'v_' });
+});
+afterAll(async () => {
+  await pool?.end();
+  await database?.drop();
+});
+
+async function total(orderId: string): Promise<number | undefined> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT total FROM order_totals WHERE order_id = ?', [orderId]);
+  return rows[0]?.total as number | undefined;
+}
+
+async function received(subscriberId: string, eventId: string): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM v_received_events WHERE subscriber_id = ? AND event_id = ?', [
+    subscriberId,
+    eventId,
+  ]);
+  return Number(rows[0].n);
+}
+
+const addToTotal = (orderId: string, amount: number) => async (tx: { execute: Pool['execute'] }) => {
+  await tx.execute('INSERT INTO order_totals (order_id, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)', [orderId, amount]);
+};
+
+@Event('ViewTestOrderPlaced', { aggregateType: 'ViewTestOrder' })
+class OrderPlaced {
+  constructor(
+    readonly orderId: string,
+    readonly amount: number,
+  ) {}
+}
+
+@EventSubscriber('order-totals-view')
+class OrderTotals {
+  constructor(private readonly views: MySqlViews) {}
+
+  @EventHandlerMethod(OrderPlaced)
+  async onPlaced(ctx: EventContext<OrderPlaced>) {
+    await this.views.once(ctx, async (tx) => {
+      await tx.execute('INSERT INTO order_totals (order_id, total) VALUES (?, ?)', [ctx.event.orderId, ctx.event.amount]);
+    });
+  }
+}
+
+describe('views kept in MySQL', () => {
+  it('reads naturally in a subscriber, and a redelivered event changes nothing', async () => {
+    const subscriber = new OrderTotals(views);
+    const orderId = newId();
+    const eventId = newId();
+    await deliver(subscriber, new OrderPlaced(orderId, 12), { eventId });
+    // Without the dedup record this second INSERT would fail on the primary key.
+    await deliver(subscriber, new OrderPlaced(orderId, 12), { eventId });
+    expect(await total(orderId)).toBe(12);
+    expect(await received('order-totals-view', eventId)).toBe(1);
+  });
+
+  it('applies an event once: a redelivery changes nothing', async () => {
+    const orderId = newId();
+    const context = { subscriberId: 'order-totals', eventId: newId() };
+    expect(await views.once(context, addToTotal(orderId, 5))).toBe('handled');
+    expect(await views.once(context, addToTotal(orderId, 5))).toBe('duplicate');
+    expect(await total(orderId)).toBe(5);
+    expect(await views.once({ ...context, subscriberId: 'another-view' }, addToTotal(orderId, 1))).toBe('handled');
+    expect(await total(orderId)).toBe(6);
+  });
+
+  it('runs the handler once when the same event is delivered twice at the same time', async () => {
+    const orderId = newId();
+    const context = { subscriberId: 'order-totals', eventId: newId() };
+    const outcomes = await Promise.all([views.once(context, addToTotal(orderId, 3)), views.once(context, addToTotal(orderId, 3))]);
+    expect(outcomes.sort()).toEqual(['duplicate', 'handled']);
+    expect(await total(orderId)).toBe(3);
+  });
+
+  it('rolls back the view change and the dedup record when the handler throws', async () => {
+    const orderId = newId();
+    const key = { subscriberId: 'order-totals', eventId: newId(), tablePrefix: 'v_' };
+    await expect(
+      withProcessedEvent(pool, key, async (tx) => {
+        await addToTotal(orderId, 7)(tx);
+        throw new Error('projection bug');
+      }),
+    ).rejects.toThrow('projection bug');
+    expect(await total(orderId)).toBeUndefined();
+    expect(await received(key.subscriberId, key.eventId)).toBe(0);
+    // The redelivery after the fix goes through.
+    expect(await withProcessedEvent(pool, key, addToTotal(orderId, 7))).toBe('handled');
+    expect(await total(orderId)).toBe(7);
+    expect(await received(key.subscriberId, key.eventId)).toBe(1);
+  });
+});
