@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { embeddedBenchmark } from './embedded/embedded.bench';
+import { loadBenchmark } from './load/load.bench';
 import { mysqlCreateBenchmark } from './mysql/mysql-create.bench';
 import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
 import { Section, writeResults } from './report/results';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   const benchmarks: Array<[string, () => Promise<Section> | Section]> = [
     ['mysql-create', () => mysqlCreateBenchmark(runs)],
     ['mysql-update', () => mysqlUpdateBenchmark(runs)],
+    ['load', () => loadBenchmark(runs)],
     ['embedded', () => embeddedBenchmark(runs)],
   ];
   for (const [name, bench] of benchmarks) {
