@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { embeddedBenchmark } from './embedded/embedded.bench';
+import { latencyBenchmark } from './kafka/latency.bench';
+import { publisherBenchmark } from './kafka/publisher.bench';
 import { loadBenchmark } from './load/load.bench';
 import { mysqlCreateBenchmark } from './mysql/mysql-create.bench';
 import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
@@ -19,6 +21,8 @@ async function main(): Promise<void> {
     ['mysql-create', () => mysqlCreateBenchmark(runs)],
     ['mysql-update', () => mysqlUpdateBenchmark(runs)],
     ['load', () => loadBenchmark(runs)],
+    ['publisher', () => publisherBenchmark(Math.min(runs, Number(process.env.BENCH_PUBLISHER_RUNS ?? 3)))],
+    ['latency', () => latencyBenchmark(runs)],
     ['embedded', () => embeddedBenchmark(runs)],
   ];
   for (const [name, bench] of benchmarks) {
