@@ -230,6 +230,19 @@ export class MySqlEventStore implements EventStore {
       throw new EventloomError(`${where}: expectedVersion must be an integer >= 0, got ${expectedVersion}.`);
     }
     if (events.length === 0) throw new EventloomError(`${where}: no events to append.`);
+    const { snapshot } = request;
+    // load() finds a snapshot through the event right after it, so it must sit inside this append's versions.
+    if (
+      snapshot &&
+      (snapshot.aggregateType !== aggregateType ||
+        snapshot.aggregateId !== aggregateId ||
+        snapshot.version <= expectedVersion ||
+        snapshot.version > expectedVersion + events.length)
+    ) {
+      throw new EventloomError(
+        `${where}: the snapshot (${snapshot.aggregateType} '${snapshot.aggregateId}' at version ${snapshot.version}) must be of this aggregate, at a version this append writes.`,
+      );
+    }
     return events.map((event, i) => {
       if (event.version !== expectedVersion + i + 1) {
         throw new EventloomError(`${where}: event ${i} has version ${event.version}, expected ${expectedVersion + i + 1}.`);

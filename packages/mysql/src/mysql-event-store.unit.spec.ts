@@ -43,6 +43,9 @@ describe('MySqlEventStore, before any I/O', () => {
     await expect(append({ events: [event(2)] })).rejects.toThrow(/version 2, expected 1/);
     await expect(append({ expectedVersion: -1 })).rejects.toThrow(/expectedVersion/);
     await expect(append({ events: [event(1, { aggregateId: 'b' })] })).rejects.toThrow(/belongs to Agg 'b'/);
+    const snapshot = { aggregateType: 'Agg', aggregateId: 'a', version: 2, snapshotType: 'Agg', snapshotJson: '{}' };
+    await expect(append({ snapshot })).rejects.toThrow(/at a version this append writes/);
+    await expect(append({ snapshot: { ...snapshot, version: 1, aggregateId: 'b' } })).rejects.toThrow(/must be of this aggregate/);
   });
 
   it(`takes its URL from $${MYSQL_URL_ENV}, or says it needs one`, async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Connection, createConnection, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { EventloomError } from '@eventloom/core';
-import { connectionFailure, connectionOptionsFor, errorCode, parseMySqlUrl } from '../connection';
+import { connectionFailure, connectionOptionsFor, errorCode, parseMySqlUrl, PoolSettings } from '../connection';
 import { MySqlConfigError } from '../errors';
 import { TableNames, tableNames } from './table-names';
 
@@ -68,7 +68,7 @@ const MIGRATIONS: readonly Migration[] = [
 /** The schema version this package reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-export interface MigrateOptions {
+export interface MigrateOptions extends Pick<PoolSettings, 'connectionOptions' | 'connectTimeoutMs'> {
   readonly tablePrefix?: string;
   /** How long to wait for another process that is migrating the same tables (default 60 s). */
   readonly lockTimeoutSeconds?: number;
@@ -91,7 +91,7 @@ export async function migrate(target: string | Pool, options: MigrateOptions = {
     const where = parseMySqlUrl(target);
     let connection: Connection;
     try {
-      connection = await createConnection(connectionOptionsFor(where));
+      connection = await createConnection(connectionOptionsFor(where, options));
     } catch (error) {
       throw connectionFailure(error, where) ?? error;
     }
