@@ -1,7 +1,7 @@
 import { Admin, Message, Producer, TopicMessages } from 'kafkajs';
-import { StoredEvent } from '@eventloom/core';
 import { encodePublishedEvent } from '../wire/published-event-codec';
 import { ensureTopics, topicFor } from '../topics';
+import { SequencedEvent } from './sequencer';
 
 export interface SenderOptions {
   readonly topicPrefix: string;
@@ -24,8 +24,8 @@ export class KafkaSender {
     private readonly options: SenderOptions,
   ) {}
 
-  async send(events: readonly StoredEvent[]): Promise<void> {
-    const encoded = events.map((event) => ({ topic: topicFor(event.aggregateType, this.options.topicPrefix), message: encodePublishedEvent(event) }));
+  async send(events: readonly SequencedEvent[]): Promise<void> {
+    const encoded = events.map((event) => ({ topic: topicFor(event.aggregateType, this.options.topicPrefix), message: encodePublishedEvent(event, event.metadataJson) }));
     await ensureTopics(this.admin, encoded.map((e) => e.topic), this.options.partitions, this.knownTopics);
     let chunk = new Map<string, Message[]>();
     let bytes = 0;

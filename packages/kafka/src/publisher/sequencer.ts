@@ -4,8 +4,19 @@ import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
 import { TableNames } from '../mysql/connection';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
-/** A sequenced event with its row id (to mark it published by primary key). */
-export type SequencedEvent = StoredEvent & { readonly position: number; readonly rowId: number };
+/** A sequenced event with its row id (to mark it published by primary key) and its metadata as stored. */
+export type SequencedEvent = StoredEvent & { readonly position: number; readonly rowId: number; readonly metadataJson: string };
+
+/** The publisher sends metadata as stored: it is parsed only when someone reads it. */
+function sequenced(row: EventRow, position: number): SequencedEvent {
+  const metadataJson = row.metadata ?? '{}';
+  const event = { ...toStoredEvent({ ...row, metadata: null }), position, rowId: Number(row.id), metadataJson };
+  let metadata: StoredEvent['metadata'] | undefined;
+  return Object.defineProperty(event, 'metadata', {
+    enumerable: true,
+    get: () => (metadata ??= JSON.parse(metadataJson) as StoredEvent['metadata']),
+  });
+}
 
 /** Where the publication stands, as read when a publisher becomes leader. */
 export interface SequenceState {
@@ -110,7 +121,7 @@ export class Sequencer {
       `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       [after, upTo, limit],
     );
-    const events = (rows as EventRow[]).map((row) => ({ ...toStoredEvent(row), position: Number(row.position), rowId: Number(row.id) }));
+    const events = (rows as EventRow[]).map((row) => sequenced(row, Number(row.position)));
     events.forEach((e, i) => {
       if (e.position !== after + i + 1) {
         throw new SequencerConflictError(`Position ${after + i + 1} is missing from ${this.tables.events}: positions must have no gaps.`);
@@ -149,7 +160,7 @@ export class Sequencer {
     if (updated !== ids.length) {
       throw new SequencerConflictError(`Sequencing ${ids.length} events updated ${updated} rows: another sequencer is writing positions.`);
     }
-    return (rows as EventRow[]).map((row, i) => ({ ...toStoredEvent(row), position: last + i + 1, rowId: ids[i] }));
+    return (rows as EventRow[]).map((row, i) => sequenced(row, last + i + 1));
   }
 }
 
