@@ -92,7 +92,7 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
   it('drops a redelivered event (same id and version) without calling the handler again', async () => {
     const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${eventColumns} FROM events WHERE position IN (1, 2, 3)`);
     const copies = (rows as EventRow[]).map(toStoredEvent);
-    await producer.send({ topic, acks: -1, messages: copies.map(encodePublishedEvent) });
+    await producer.send({ topic, acks: -1, messages: copies.map((copy) => encodePublishedEvent(copy)) });
     await insertEvents(db.pool, [added('after-redelivery', 1)]);
     await eventloom.caughtUp();
     for (const copy of copies) expect(recorder.calls.filter((c) => c.eventId === copy.eventId)).toHaveLength(1);
