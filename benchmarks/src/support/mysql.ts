@@ -60,3 +60,32 @@ export async function throughput(callers: number, millis: number, op: (caller: n
 }
 
 export const log = (line: string) => process.stderr.write(`  ${line}\n`);
+
+/**
+ * One run of a side-by-side comparison: `slices` rounds, each running every variant
+ * for `sliceMillis` with `callers` concurrent loops, the order rotating every round,
+ * so that the variants share the machine's ups and downs. Returns ops/s per variant.
+ * `op` gets the caller and that caller's running count for the variant.
+ */
+export async function sideBySide<V extends string>(
+  ops: Record<V, (caller: number, i: number) => Promise<void>>,
+  callers: number,
+  slices: number,
+  sliceMillis: number,
+  rotation = 0,
+): Promise<Record<V, number>> {
+  const names = Object.keys(ops) as V[];
+  const counts = new Map<V, number[]>(names.map((v) => [v, Array.from({ length: callers }, () => 0)]));
+  const totals = new Map<V, { ops: number; millis: number }>(names.map((v) => [v, { ops: 0, millis: 0 }]));
+  for (let s = 0; s < slices; s++) {
+    const order = names.map((_, i) => names[(i + s + rotation) % names.length]);
+    for (const v of order) {
+      const mine = counts.get(v)!;
+      const result = await throughput(callers, sliceMillis, (caller) => ops[v](caller, mine[caller]++));
+      const total = totals.get(v)!;
+      total.ops += result.ops;
+      total.millis += result.millis;
+    }
+  }
+  return Object.fromEntries(names.map((v) => [v, (totals.get(v)!.ops / totals.get(v)!.millis) * 1000])) as Record<V, number>;
+}
