@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { embeddedBenchmark } from './embedded/embedded.bench';
 import { latencyBenchmark } from './kafka/latency.bench';
@@ -28,7 +29,12 @@ async function main(): Promise<void> {
   for (const [name, bench] of benchmarks) {
     if (!want(name)) continue;
     process.stderr.write(`${name}\n`);
-    sections.push(await bench());
+    const before = os.loadavg()[0];
+    const started = Date.now();
+    const section = await bench();
+    // The machine may be shared: say how busy it was, so absolute figures can be read with that in mind.
+    const context = `Took ${Math.round((Date.now() - started) / 1000)} s; 1-minute load average ${before.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after (${os.cpus().length} CPUs).`;
+    sections.push({ ...section, notes: [...(section.notes ?? []), context] });
   }
   const out = writeResults(path.join(__dirname, '..', 'results'), sections);
   console.log(`Wrote ${out.markdown} and ${out.json}`);
