@@ -33,7 +33,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   };
 }
 
-function toDate(value: Date | string): Date {
+export function toDate(value: Date | string): Date {
   if (value instanceof Date) return value;
   // DATETIME(6) as a string: 'YYYY-MM-DD HH:MM:SS.ffffff', stored in UTC.
   return new Date(value.replace(' ', 'T') + (/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? '' : 'Z'));

@@ -1,21 +1,53 @@
 import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { StoredEvent } from '@eventloom/core';
-import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
+import { EventRow, eventColumns, toDate } from '../mysql/event-rows';
 import { TableNames } from '../mysql/connection';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
 /** A sequenced event with its row id (to mark it published by primary key) and its metadata as stored. */
-export type SequencedEvent = StoredEvent & { readonly position: number; readonly rowId: number; readonly metadataJson: string };
+export interface SequencedEvent extends StoredEvent {
+  readonly position: number;
+  readonly rowId: number;
+  readonly metadataJson: string;
+}
 
-/** The publisher sends metadata as stored: it is parsed only when someone reads it. */
+/** A row as the publisher sends it: metadata travels as stored and is parsed only if someone reads it. */
+class SequencedRow implements SequencedEvent {
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly eventData: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly version: number;
+  readonly triggeringEventId?: string;
+  readonly timestamp: Date;
+  readonly rowId: number;
+  readonly metadataJson: string;
+  private parsedMetadata?: StoredEvent['metadata'];
+
+  constructor(
+    row: EventRow,
+    readonly position: number,
+  ) {
+    this.eventId = row.event_id;
+    this.eventType = row.event_type;
+    this.eventData = row.event_data;
+    this.aggregateType = row.entity_type;
+    this.aggregateId = row.entity_id;
+    this.version = Number(row.entity_version);
+    this.triggeringEventId = row.triggering_event ?? undefined;
+    this.timestamp = toDate(row.created_at);
+    this.rowId = Number(row.id);
+    this.metadataJson = row.metadata ?? '{}';
+  }
+
+  get metadata(): StoredEvent['metadata'] {
+    return (this.parsedMetadata ??= JSON.parse(this.metadataJson) as StoredEvent['metadata']);
+  }
+}
+
 function sequenced(row: EventRow, position: number): SequencedEvent {
-  const metadataJson = row.metadata ?? '{}';
-  const event = { ...toStoredEvent({ ...row, metadata: null }), position, rowId: Number(row.id), metadataJson };
-  let metadata: StoredEvent['metadata'] | undefined;
-  return Object.defineProperty(event, 'metadata', {
-    enumerable: true,
-    get: () => (metadata ??= JSON.parse(metadataJson) as StoredEvent['metadata']),
-  });
+  return new SequencedRow(row, position);
 }
 
 /** Where the publication stands, as read when a publisher becomes leader. */

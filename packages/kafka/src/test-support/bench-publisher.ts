@@ -14,10 +14,12 @@ async function main() {
   const topicPrefix = uniqueTopicPrefix('bench');
   const { admin } = await testAdmin();
   const started = Date.now();
+  const cpu = process.cpuUsage();
   const publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
   await publisher.published();
   const ms = Date.now() - started;
-  console.log(`${events.length} events in ${ms} ms: ${Math.round((events.length * 1000) / ms)} events/s`);
+  const used = process.cpuUsage(cpu);
+  console.log(`${events.length} events in ${ms} ms: ${Math.round((events.length * 1000) / ms)} events/s; publisher CPU ${Math.round((used.user + used.system) / 1000)} ms`);
   await publisher.stop();
   await deleteTopics(admin, topicPrefix);
   await admin.disconnect();
