@@ -6,6 +6,7 @@ import {
   EventloomError,
   LoadOptions,
   OptimisticConcurrencyError,
+  PublicationLog,
   Snapshot,
   StoredEvent,
 } from '@eventloom/core';
@@ -21,7 +22,7 @@ interface Stream {
  * in append order that feeds the in-process transport. Appends are atomic
  * (nothing is awaited in the middle), so there is no partial write to see.
  */
-export class InMemoryEventStore implements EventStore {
+export class InMemoryEventStore implements EventStore, PublicationLog {
   private readonly streams = new Map<string, Stream>();
   private readonly log: StoredEvent[] = [];
   private readonly listeners = new Set<() => void>();
@@ -79,7 +80,16 @@ export class InMemoryEventStore implements EventStore {
     return this.log.slice(fromPosition - 1, fromPosition - 1 + limit);
   }
 
-  get lastPosition(): number {
+  /** The embedded store is its own sequencer: an event's position is given at append. */
+  async readPublished(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    return this.readLog(afterPosition + 1, limit);
+  }
+
+  async lastPosition(): Promise<number> {
+    return this.log.length;
+  }
+
+  get headPosition(): number {
     return this.log.length;
   }
 

@@ -64,7 +64,7 @@ class InMemorySubscription implements Subscription {
   }
 
   idle(): boolean {
-    return this.inFlight.size === 0 && this.cursor >= this.store.lastPosition;
+    return this.inFlight.size === 0 && this.cursor >= this.store.headPosition;
   }
 
   caughtUp(): Promise<void> {

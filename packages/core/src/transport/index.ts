@@ -1,2 +1,5 @@
 export * from './event-transport';
 export * from './dead-letters';
+export * from './checkpoints';
+export * from './aggregate-queues';
+export * from './publication-log-transport';

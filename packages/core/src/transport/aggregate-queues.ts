@@ -1,0 +1,96 @@
+import { StoredEvent } from '../typing/stored-event';
+
+/**
+ * Runs events through `handle` in order per aggregate and concurrently across
+ * aggregates, and tracks the handled watermark: the highest position up to
+ * which every dispatched (or skipped) event is done. Positions must be
+ * dispatched in increasing order.
+ */
+export class AggregateQueues {
+  private readonly queues = new Map<string, StoredEvent[]>();
+  /** Positions in dispatch order, with whether each is done; the head advances the watermark. */
+  private readonly order: Array<{ position: number; done: boolean }> = [];
+  private head = 0;
+  private readonly donePositions = new Map<number, { position: number; done: boolean }>();
+  private stopped = false;
+  private readonly waiters: Array<() => void> = [];
+  watermark: number;
+
+  constructor(
+    private readonly handle: (event: StoredEvent) => Promise<void>,
+    startPosition: number,
+    private readonly onProgress: () => void = () => {},
+  ) {
+    this.watermark = startPosition;
+  }
+
+  get inFlight(): number {
+    return this.order.length - this.head;
+  }
+
+  /** Records a position this subscriber does not want: done at once. */
+  skip(position: number): void {
+    this.order.push({ position, done: true });
+    this.advance();
+  }
+
+  dispatch(event: StoredEvent): void {
+    const entry = { position: event.position!, done: false };
+    this.order.push(entry);
+    this.donePositions.set(entry.position, entry);
+    const key = `${event.aggregateType}\u0000${event.aggregateId}`;
+    const queue = this.queues.get(key);
+    if (queue) {
+      queue.push(event);
+    } else {
+      this.queues.set(key, [event]);
+      void this.drain(key);
+    }
+  }
+
+  /** Resolves when fewer than `limit` events are in flight (backpressure for the reader). */
+  async belowLimit(limit: number): Promise<void> {
+    while (this.inFlight >= limit && !this.stopped) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.wake();
+  }
+
+  private async drain(key: string): Promise<void> {
+    const queue = this.queues.get(key)!;
+    while (queue.length > 0 && !this.stopped) {
+      const event = queue[0];
+      try {
+        await this.handle(event);
+      } catch {
+        // Only a stopping subscription gives up on an event; it stays unacknowledged and is redelivered.
+        return;
+      }
+      queue.shift();
+      const entry = this.donePositions.get(event.position!)!;
+      this.donePositions.delete(event.position!);
+      entry.done = true;
+      this.advance();
+    }
+    this.queues.delete(key);
+  }
+
+  private advance(): void {
+    const before = this.watermark;
+    while (this.head < this.order.length && this.order[this.head].done) this.watermark = this.order[this.head++].position;
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.watermark !== before) {
+      this.onProgress();
+      this.wake();
+    }
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+}

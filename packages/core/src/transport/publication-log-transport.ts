@@ -1,0 +1,149 @@
+import { PublicationLog } from '../publication/publication-log';
+import { DuplicateSubscriberError } from '../errors';
+import { sleep } from '../runtime/backoff';
+import { consoleLogger, Logger } from '../runtime/logger';
+import { AggregateQueues } from './aggregate-queues';
+import { CheckpointStore } from './checkpoints';
+import { EventTransport, Subscription, SubscriptionRequest } from './event-transport';
+
+export interface PublicationLogTransportOptions {
+  readonly log: PublicationLog;
+  readonly checkpoints: CheckpointStore;
+  /** Pause between reads when the log has nothing new, ms (default 20). */
+  readonly pollIntervalMs?: number;
+  /** Events read per query (default 1000). */
+  readonly batchSize?: number;
+  /** Events dispatched but not yet handled, per subscription, before reading pauses (default 5000). */
+  readonly maxInFlight?: number;
+  /** Checkpoints are saved at most this often, ms (default 100); and always on close. */
+  readonly checkpointIntervalMs?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Delivers the publication (events in global position order) to subscribers
+ * in this process, with no broker: each subscription reads the log from its
+ * checkpoint, runs aggregates concurrently and each aggregate in order, and
+ * saves as checkpoint the highest position below which everything is handled.
+ * A crash therefore redelivers, never skips.
+ */
+export class PublicationLogTransport implements EventTransport {
+  private readonly active = new Map<string, LogSubscription>();
+
+  constructor(private readonly options: PublicationLogTransportOptions) {}
+
+  async subscribe(request: SubscriptionRequest): Promise<Subscription> {
+    if (this.active.has(request.subscriberId)) throw new DuplicateSubscriberError(request.subscriberId);
+    const start = await this.options.checkpoints.load(request.subscriberId);
+    const subscription = new LogSubscription(request, start, this.options, () => this.active.delete(request.subscriberId));
+    this.active.set(request.subscriberId, subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.active.values()].map((s) => s.close()));
+  }
+}
+
+class LogSubscription implements Subscription {
+  readonly subscriberId: string;
+  private readonly queues: AggregateQueues;
+  private readonly eventTypes: Set<string>;
+  private readonly aggregateTypes: Set<string>;
+  private readonly logger: Logger;
+  private cursor: number;
+  private saved: number;
+  private closed = false;
+  private loop?: Promise<void>;
+  private saving?: Promise<void>;
+  private lastSave = 0;
+  private saveTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly request: SubscriptionRequest,
+    start: number,
+    private readonly options: PublicationLogTransportOptions,
+    private readonly onClose: () => void,
+  ) {
+    this.subscriberId = request.subscriberId;
+    this.cursor = start;
+    this.saved = start;
+    this.eventTypes = new Set(request.eventTypes);
+    this.aggregateTypes = new Set(request.aggregateTypes);
+    this.logger = options.logger ?? consoleLogger;
+    this.queues = new AggregateQueues(request.handle, start, () => this.maybeSave());
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  idle(): boolean {
+    return this.queues.inFlight === 0;
+  }
+
+  async caughtUp(): Promise<void> {
+    const target = await this.options.log.lastPosition();
+    while (!this.closed && this.queues.watermark < target) await sleep(5);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.saveTimer);
+    this.queues.stop();
+    await this.loop;
+    await this.saving;
+    await this.save();
+    this.onClose();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1000;
+    const maxInFlight = this.options.maxInFlight ?? 5000;
+    const pollIntervalMs = this.options.pollIntervalMs ?? 20;
+    while (!this.closed) {
+      try {
+        await this.queues.belowLimit(maxInFlight);
+        if (this.closed) return;
+        const events = await this.options.log.readPublished(this.cursor, batchSize);
+        for (const event of events) {
+          this.cursor = event.position!;
+          if (this.eventTypes.has(event.eventType) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
+          else this.queues.skip(this.cursor);
+        }
+        if (events.length < batchSize) await sleep(pollIntervalMs);
+      } catch (error) {
+        this.logger.error(`subscriber '${this.subscriberId}' could not read the publication; retrying`, { error: String(error) });
+        await sleep(Math.max(pollIntervalMs, 500));
+      }
+    }
+  }
+
+  private maybeSave(): void {
+    const interval = this.options.checkpointIntervalMs ?? 100;
+    if (this.saving || Date.now() - this.lastSave < interval) {
+      // One deferred save covers all progress made meanwhile.
+      this.saveTimer ??= setTimeout(() => {
+        this.saveTimer = undefined;
+        if (!this.closed) this.maybeSave();
+      }, interval);
+      return;
+    }
+    this.lastSave = Date.now();
+    this.saving = this.save().finally(() => (this.saving = undefined));
+  }
+
+  private async save(): Promise<void> {
+    const position = this.queues.watermark;
+    if (position <= this.saved) return;
+    try {
+      await this.options.checkpoints.save(this.subscriberId, position);
+      this.saved = position;
+    } catch (error) {
+      // The next save carries the same or a later position; until then a restart redelivers.
+      this.logger.warn(`subscriber '${this.subscriberId}' could not save its checkpoint`, { error: String(error) });
+    }
+  }
+}

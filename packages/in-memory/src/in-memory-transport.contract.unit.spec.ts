@@ -1,0 +1,14 @@
+import { InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core';
+import { transportContract } from '@eventloom/testing';
+import { InMemoryEventStore } from './in-memory-event-store';
+import { InMemoryTransport } from './in-memory-transport';
+
+transportContract('in-memory', async () => {
+  const store = new InMemoryEventStore();
+  return { store, transport: new InMemoryTransport(store) };
+});
+
+transportContract('publication log (over the in-memory store)', async () => {
+  const store = new InMemoryEventStore();
+  return { store, transport: new PublicationLogTransport({ log: store, checkpoints: new InMemoryCheckpointStore(), pollIntervalMs: 5 }) };
+});

@@ -1,0 +1,151 @@
+import {
+  DuplicateSubscriberError,
+  EventContext,
+  EventHandlerMethod,
+  EventStore,
+  EventSubscriber,
+  Eventloom,
+  EventTransport,
+  silentLogger,
+} from '@eventloom/core';
+import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from './contract-model';
+
+export interface TransportHarness {
+  readonly store: EventStore;
+  readonly transport: EventTransport;
+  readonly teardown?: () => Promise<void>;
+}
+
+interface Seen {
+  aggregateId: string;
+  version: number;
+  attempt: number;
+}
+
+function recorder(subscriberId: string, fail: (ctx: EventContext<object>) => boolean = () => false) {
+  @EventSubscriber(subscriberId)
+  class Recorder {
+    readonly seen: Seen[] = [];
+    private async record(ctx: EventContext<object>) {
+      // Handlers take varying time, so that per-aggregate order is really exercised.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      if (fail(ctx)) throw new Error(`refused ${ctx.aggregateId} v${ctx.version}`);
+      this.seen.push({ aggregateId: ctx.aggregateId, version: ctx.version, attempt: ctx.attempt });
+    }
+    @EventHandlerMethod(CounterOpened) opened(ctx: EventContext<CounterOpened>) {
+      return this.record(ctx);
+    }
+    @EventHandlerMethod(CounterAdded) added(ctx: EventContext<CounterAdded>) {
+      return this.record(ctx);
+    }
+  }
+  return new Recorder();
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * The delivery behaviour every transport must have, whatever carries the
+ * events: order per aggregate, at least once, retries that hold up only their
+ * own aggregate, parking, durable subscriber ids.
+ */
+export function transportContract(name: string, createHarness: () => Promise<TransportHarness>): void {
+  describe(`EventTransport contract: ${name}`, () => {
+    let harness: TransportHarness;
+    let loom: Eventloom;
+    let run = 0;
+    const id = (label: string) => `${label}-${process.pid}-${run}`;
+
+    beforeEach(async () => {
+      run++;
+      harness = await createHarness();
+      loom = new Eventloom({
+        eventStore: harness.store,
+        transport: harness.transport,
+        logger: silentLogger,
+        delivery: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 },
+      });
+    });
+    afterEach(async () => {
+      await loom.close();
+      await harness.teardown?.();
+    });
+
+    async function counters(count: number, additions: number): Promise<string[]> {
+      const ids = await Promise.all(Array.from({ length: count }, async () => (await loom.repository.create(Counter, new OpenCounter(0))).id));
+      await Promise.all(ids.map(async (counterId) => {
+        for (let i = 1; i <= additions; i++) await loom.repository.update(Counter, counterId, new AddToCounter(i));
+      }));
+      return ids;
+    }
+
+    it('delivers each aggregate\'s events in order, including those stored before subscribing', async () => {
+      const before = await counters(4, 5);
+      const subscriber = recorder(id('ordered'));
+      await loom.subscribe(subscriber);
+      const after = await counters(4, 5);
+      await until(() => subscriber.seen.length >= 48, '48 events');
+      for (const counterId of [...before, ...after]) {
+        expect(subscriber.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6]);
+      }
+    });
+
+    it('retries a failing handler while other aggregates flow on', async () => {
+      const [stuck, healthy] = await counters(2, 0);
+      let failuresLeft = 2;
+      const subscriber = recorder(id('retrying'), (ctx) => ctx.aggregateId === stuck && failuresLeft-- > 0);
+      await loom.subscribe(subscriber);
+      await loom.repository.update(Counter, healthy, new AddToCounter(1));
+      await until(() => subscriber.seen.length >= 3, 'three events');
+      expect(subscriber.seen.find((s) => s.aggregateId === stuck)).toEqual({ aggregateId: stuck, version: 1, attempt: 3 });
+      const healthyDone = subscriber.seen.findIndex((s) => s.aggregateId === healthy && s.version === 2);
+      expect(healthyDone).toBeLessThan(subscriber.seen.findIndex((s) => s.aggregateId === stuck));
+    });
+
+    it('parks an event whose handler keeps failing and goes on with the next', async () => {
+      const [counterId] = await counters(1, 2);
+      const subscriber = recorder(id('poisoned'), (ctx) => ctx.version === 2);
+      await loom.subscribe(subscriber);
+      await until(() => subscriber.seen.length >= 2, 'two events');
+      expect(subscriber.seen.map((s) => s.version)).toEqual([1, 3]);
+      const parked = await loom.deadLetters.list(id('poisoned'));
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toMatchObject({ attempts: 4, error: `Error: refused ${counterId} v2` });
+    });
+
+    it('refuses a second subscriber with the same id', async () => {
+      await loom.subscribe(recorder(id('only-once')));
+      await expect(loom.subscribe(recorder(id('only-once')))).rejects.toBeInstanceOf(DuplicateSubscriberError);
+    });
+
+    it('resumes a durable subscription where it stopped: nothing lost', async () => {
+      const subscriberId = id('durable');
+      const ids = await counters(3, 3);
+      const first = recorder(subscriberId);
+      const subscription = await harness.transport.subscribe({
+        subscriberId,
+        aggregateTypes: ['ContractCounter'],
+        eventTypes: ['ContractCounterOpened', 'ContractCounterAdded'],
+        handle: async (event) => {
+          first.seen.push({ aggregateId: event.aggregateId, version: event.version, attempt: 1 });
+        },
+      });
+      await until(() => first.seen.length >= 12, 'the first twelve events');
+      await subscription.close();
+      await counters(2, 1);
+      await loom.repository.update(Counter, ids[0], new AddToCounter(9));
+      const second = recorder(subscriberId);
+      await loom.subscribe(second);
+      await until(() => second.seen.length >= 5, 'the events stored while unsubscribed');
+      const seen = new Set([...first.seen, ...second.seen].map((s) => `${s.aggregateId}@${s.version}`));
+      expect(seen.size).toBe(12 + 4 + 1);
+      expect(second.seen.some((s) => s.aggregateId === ids[0] && s.version === 5)).toBe(true);
+    });
+  });
+}
