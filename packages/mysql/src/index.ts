@@ -12,3 +12,4 @@ export { CliUsageError } from './cli/cli-command';
 export type { CliCommand, CliIo } from './cli/cli-command';
 export { runCli } from './cli';
 export * from './errors';
+export { MySqlCheckpointStore } from './subscriptions/mysql-checkpoint-store';

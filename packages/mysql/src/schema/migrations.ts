@@ -63,6 +63,18 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    name: 'subscriber positions for in-process delivery',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.subscriberPositions} (
+        subscriber_id VARCHAR(255) NOT NULL,
+        position BIGINT NOT NULL,
+        updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+        PRIMARY KEY (subscriber_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 /** The schema version this package reads and writes. */

@@ -8,6 +8,7 @@ export interface TableNames {
   readonly snapshots: string;
   readonly receivedEvents: string;
   readonly migrations: string;
+  readonly subscriberPositions: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -30,5 +31,6 @@ export function tableNames(prefix = ''): TableNames {
     snapshots: quote('snapshots'),
     receivedEvents: quote('received_events'),
     migrations: quote('eventloom_migrations'),
+    subscriberPositions: quote('subscriber_positions'),
   };
 }
