@@ -60,4 +60,38 @@ describe('publisher (real MariaDB and Kafka)', () => {
     expect(typeof sample.eventData).toBe('string');
     expect(typeof sample.metadata).toBe('string');
   });
+
+  it('gives a position at commit, not at insert: a lower id committed later gets a later position, and an open transaction blocks nothing', async () => {
+    await createEventsTable(db.pool, 'late_');
+    const publisher = await startPublisher({ pool: db.pool, tablePrefix: 'late_', kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
+    const slow = await db.pool.getConnection();
+    try {
+      const [early, late] = interleavedEvents('Counter', 2, 1);
+      await slow.beginTransaction();
+      await slow.query(
+        `INSERT INTO late_events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at) VALUES (?, 'CounterAdded', '{}', 'Counter', ?, 1, '{}', NOW(6))`,
+        [early.eventId, early.aggregateId],
+      );
+      await insertEvents(db.pool, [late], 'late_');
+      await publisher.published(); // the committed event goes out while the other transaction is still open
+      const positions = async () =>
+        Object.fromEntries(
+          (await db.pool.query<RowDataPacket[]>('SELECT id, event_id, position, published FROM late_events ORDER BY id'))[0].map((r) => [
+            r.event_id,
+            { id: Number(r.id), position: r.position === null ? null : Number(r.position), published: Number(r.published) },
+          ]),
+        );
+      let now = await positions();
+      expect(now[late.eventId]).toMatchObject({ position: 1, published: 1 });
+      expect(now[early.eventId]).toBeUndefined();
+      await slow.commit();
+      await publisher.published();
+      now = await positions();
+      expect(now[early.eventId].id).toBeLessThan(now[late.eventId].id);
+      expect(now[early.eventId]).toMatchObject({ position: 2, published: 1 });
+    } finally {
+      slow.release();
+      await publisher.stop();
+    }
+  });
 });
