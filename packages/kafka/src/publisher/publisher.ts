@@ -44,10 +44,10 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
  * The publisher: storing is publishing. Any number may run; the one holding
  * the MySQL lock (see LeaderLock) sequences and sends, the others wait on the
  * lock. The leader runs a pipeline: while batch N is on its way to Kafka,
- * it already sequences batch N+1; once Kafka acknowledged a batch, the next
- * step's transaction marks it published. A crash between acknowledgement and
- * marking makes the next leader resend it, with the same positions, so
- * nothing is lost and consumers recognise the repeats.
+ * it already sequences batch N+1; once Kafka acknowledged a batch, it is
+ * marked published on a pool connection, beside the sequencing. A crash
+ * between acknowledgement and marking makes the next leader resend it, with
+ * the same positions, so nothing is lost and consumers recognise the repeats.
  */
 class PublisherLoop implements Publisher {
   private readonly brokers: string[];
@@ -69,6 +69,7 @@ class PublisherLoop implements Publisher {
   private admin?: Admin;
   private stopping = false;
   private running?: Promise<void>;
+  private stopped?: Promise<void>;
   private wake?: () => void;
   private leader = false;
   private publishedPosition = 0;
@@ -104,7 +105,12 @@ class PublisherLoop implements Publisher {
         { cause: error },
       );
     }
-    this.admin = await connectAdmin(this.kafka, this.brokers);
+    try {
+      this.admin = await connectAdmin(this.kafka, this.brokers);
+    } catch (error) {
+      await this.mysql.close();
+      throw error;
+    }
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -116,6 +122,7 @@ class PublisherLoop implements Publisher {
       await this.producer.connect();
     } catch (error) {
       await this.admin.disconnect();
+      await this.mysql.close();
       throw unreachable(error, this.brokers);
     }
     this.running = this.run();
@@ -129,14 +136,16 @@ class PublisherLoop implements Publisher {
     return waitUntilPublished(this.mysql.pool, this.tables.events, this.pollIntervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return this.running;
-    this.stopping = true;
-    this.wake?.();
-    await this.running;
-    await this.lock.release();
-    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
-    await this.mysql.close();
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      this.wake?.();
+      await this.running;
+      await this.lock.release();
+      await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+      await this.mysql.close();
+    })();
+    return this.stopped;
   }
 
   private async run(): Promise<void> {
@@ -151,9 +160,9 @@ class PublisherLoop implements Publisher {
         continue;
       }
       if (!connection) continue; // another instance leads; GET_LOCK waited lockWaitSeconds
-      failures = 0;
       this.leader = true;
       this.logger.info(`publisher ${this.instanceId} leads (lock ${this.lock.name})`);
+      const began = Date.now();
       try {
         await this.lead(connection);
       } catch (error) {
@@ -164,6 +173,7 @@ class PublisherLoop implements Publisher {
         this.leader = false;
       }
       if (this.stopping) break;
+      if (Date.now() - began > 10_000) failures = 0; // led a while: this is a new trouble, retry soon
       // Whatever failed, start afresh: a new connection, a new lock, a resend of what was not marked.
       this.lock.drop();
       await this.pause(Math.min(5_000, 250 * 2 ** failures++));
@@ -179,7 +189,7 @@ class PublisherLoop implements Publisher {
     });
     const state = await this.sequencer.prepare(connection);
     let last = state.lastPosition;
-    /** Every position up to `marked` is marked published. */
+    /** Highest position marked published (marks may land out of order; a resend covers any hole). */
     let marked = state.publishedPosition;
     /** Acknowledged by Kafka, not marked yet: their row ids, and the highest position among them. */
     let ackedIds: number[] = [];
