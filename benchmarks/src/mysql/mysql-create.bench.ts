@@ -40,7 +40,7 @@ type Variant = 'eventloom' | 'raw';
  * Benchmark 1: creates per second through AggregateRepository on MySqlEventStore,
  * against hand-written mysql2 writing the same two rows, alternating in one database.
  */
-export async function mysqlCreateBenchmark(runs: number, callerCounts = [1, 8], millis = 1_500, slices = 3): Promise<Section> {
+export async function mysqlCreateBenchmark(runs: number, callerCounts = [1, 8], millis = 1_600, slices = 8): Promise<Section> {
   return withDatabase('create', async (db) => {
     const store = new MySqlEventStore({ url: db.url });
     await store.ready();

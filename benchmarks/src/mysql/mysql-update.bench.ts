@@ -51,7 +51,7 @@ type Variant = 'eventloom' | 'raw';
  * Benchmark 2: updates per second (load, decide, append) on existing aggregates of
  * 5 events, each caller on its own aggregates, against hand-written mysql2.
  */
-export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller = 200, millis = 1_500, slices = 3): Promise<Section> {
+export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller = 200, millis = 1_600, slices = 8): Promise<Section> {
   return withDatabase('update', async (db) => {
     const store = new MySqlEventStore({ url: db.url });
     await store.ready();
