@@ -12,6 +12,7 @@ export type { KafkaTransportOptions, RebuildMarks, PublicationProgress } from '.
 export { MySqlDeadLetterStore } from './dead-letters/mysql-dead-letter-store';
 export type { MySqlDeadLetterOptions, RetryOutcome } from './dead-letters/mysql-dead-letter-store';
 export { deliveryFor } from './dead-letters/delivery';
+export type { AggregateParking } from './dead-letters/aggregate-parking';
 export { runPublisherCli } from './cli';
 export { MySqlPublicationLog } from './rebuild/mysql-publication-log';
 export type { MySqlPublicationLogOptions } from './rebuild/mysql-publication-log';

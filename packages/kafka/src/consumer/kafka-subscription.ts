@@ -6,6 +6,7 @@ import { decodePublishedEvent } from '../wire/published-event-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 import type { KafkaTransportOptions } from './kafka-transport';
+import { aggregateKey, AggregateParking, supportsAggregateParking } from '../dead-letters/aggregate-parking';
 
 export interface SubscriptionDependencies {
   readonly kafka: Kafka;
@@ -32,6 +33,9 @@ export class KafkaSubscription implements Subscription {
   /** Next offset to handle, per "topic:partition", as far as this member got. */
   private readonly progress = new Map<string, number>();
   private inFlight = 0;
+  /** With holdBackAfterPark: aggregates with parked events, whose later events are parked too. */
+  private heldBack?: Set<string>;
+  private stopListening?: () => void;
   private closing = false;
   private closed?: Promise<void>;
 
@@ -56,6 +60,13 @@ export class KafkaSubscription implements Subscription {
   }
 
   async start(): Promise<void> {
+    const parking = this.deps.options.holdBackAfterPark && supportsAggregateParking(this.deps.deadLetters) ? this.deps.deadLetters : undefined;
+    if (parking) {
+      const held = (this.heldBack = await parking.parkedAggregates(this.subscriberId));
+      this.stopListening = parking.onPark((entry) => {
+        if (entry.subscriberId === this.subscriberId) held.add(aggregateKey(entry.event.aggregateType, entry.event.aggregateId));
+      });
+    }
     try {
       await this.consumer.connect();
     } catch (error) {
@@ -124,6 +135,7 @@ export class KafkaSubscription implements Subscription {
         try {
           await this.consumer.disconnect();
         } finally {
+          this.stopListening?.();
           this.deps.onClose();
         }
       })();
@@ -168,16 +180,35 @@ export class KafkaSubscription implements Subscription {
     const event = decoded.event;
     if (!this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };
     if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset: message.offset, key: '' };
-    const aggregateKey = `${event.aggregateType}\u0000${event.aggregateId}`;
+    const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {
       offset: message.offset,
-      key: aggregateKey,
+      key,
       run: async () => {
-        if (this.handled.isRepeat(aggregateKey, event.version)) return;
-        await this.request.handle(event);
-        this.handled.record(aggregateKey, event.version);
+        if (this.handled.isRepeat(key, event.version)) return;
+        if (await this.mustHoldBack(key, event)) {
+          await this.deps.deadLetters.park({
+            subscriberId: this.subscriberId,
+            event,
+            error: `Held back: an earlier event of ${event.aggregateType} '${event.aggregateId}' is parked. Retry that one first (retryAll keeps the order).`,
+            attempts: 0,
+            parkedAt: new Date(),
+          });
+        } else {
+          await this.request.handle(event);
+        }
+        this.handled.record(key, event.version);
       },
     };
+  }
+
+  /** Held back while the aggregate has parked events; asks the store again, as they may have been retried since. */
+  private async mustHoldBack(key: string, event: StoredEvent): Promise<boolean> {
+    if (!this.heldBack?.has(key)) return false;
+    const parking = this.deps.deadLetters as AggregateParking;
+    if (await parking.hasParked(this.subscriberId, event.aggregateType, event.aggregateId)) return true;
+    this.heldBack.delete(key);
+    return false;
   }
 
   private async park(event: StoredEvent, reason: string): Promise<void> {

@@ -7,12 +7,12 @@ import { MySqlDeadLetterStore } from '../dead-letters/mysql-dead-letter-store';
 import { deliveryFor } from '../dead-letters/delivery';
 import { UndecodableMessageError } from '../errors';
 import { topicFor } from '../topics';
-import { encodePublishedEvent } from '../wire/published-event-codec';
+import { encodePublishedEvent, isUndecodable } from '../wire/published-event-codec';
 import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
 import { insertEvents, interleavedEvents, TestEvent } from '../test-support/events';
 import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
-import { Recorder, unusedEventStore } from '../test-support/model';
+import { Recorder, StrictRecorder, unusedEventStore } from '../test-support/model';
 
 describe('KafkaTransport (real MariaDB and Kafka)', () => {
   const topicPrefix = uniqueTopicPrefix('transport');
@@ -140,5 +140,49 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     await expect(deadLetters.retry('recorder', bad.event.eventId, handle)).rejects.toBeInstanceOf(UndecodableMessageError);
     expect(await deadLetters.discard('recorder', bad.event.eventId)).toBeDefined();
     expect((await deadLetters.list('recorder')).map((p) => p.event.aggregateId)).toEqual(['bad-2']);
+  });
+
+  it('with holdBackAfterPark, parks the later events of an aggregate behind a parked one, and retryAll replays them in order', async () => {
+    const strict = new StrictRecorder();
+    const strictLoom = new Eventloom({
+      eventStore: unusedEventStore,
+      transport: new KafkaTransport({
+        brokers,
+        topicPrefix,
+        groupIdPrefix: topicPrefix,
+        deadLetters,
+        holdBackAfterPark: true,
+        publication: publisher,
+        logger: silentLogger,
+        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
+      }),
+      deadLetters,
+      logger: silentLogger,
+      delivery: { maxAttempts: 1 },
+    });
+    try {
+      strict.poison.add('strict-1');
+      await strictLoom.subscribe(strict);
+      await insertEvents(db.pool, [added('strict-1', 1), added('strict-ok', 1), added('strict-1', 2), added('strict-1', 3)]);
+      await strictLoom.caughtUp();
+      // It read the topic from the start, so the two raw bad messages are parked for it too.
+      const parked = (await deadLetters.list('strict-recorder')).filter((p) => !isUndecodable(p.event));
+      expect(parked.map((p) => p.event.version)).toEqual([1, 2, 3]);
+      expect(parked[0].error).toContain('poison aggregate strict-1');
+      expect(parked[1].error).toContain("Held back: an earlier event of KCounter 'strict-1' is parked");
+      expect(strict.calls.map((c) => c.aggregateId).filter((id) => id.startsWith('strict'))).toEqual(['strict-ok']);
+
+      const handle = deliveryFor(strictLoom, strict, { logger: silentLogger, delivery: { maxAttempts: 1 } });
+      expect([...(await deadLetters.retryAll('strict-recorder', handle)).values()]).toEqual(['parked-again', 'skipped', 'skipped']);
+      strict.poison.delete('strict-1');
+      expect([...(await deadLetters.retryAll('strict-recorder', handle)).values()]).toEqual(['handled', 'handled', 'handled']);
+      expect((await deadLetters.list('strict-recorder')).filter((p) => !isUndecodable(p.event))).toEqual([]);
+
+      await insertEvents(db.pool, [added('strict-1', 4)]);
+      await strictLoom.caughtUp();
+      expect(strict.calls.filter((c) => c.aggregateId === 'strict-1').map((c) => c.version)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await strictLoom.close();
+    }
   });
 });

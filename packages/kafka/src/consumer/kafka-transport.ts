@@ -14,6 +14,7 @@ import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
 import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
 import { KafkaSubscription } from './kafka-subscription';
+import { supportsAggregateParking } from '../dead-letters/aggregate-parking';
 
 /** Where the highest position a rebuild handled is kept (see rebuild/). */
 export interface RebuildMarks {
@@ -40,6 +41,15 @@ export interface KafkaTransportOptions {
    * store as the Eventloom's, so that all parked events are in one place.
    */
   readonly deadLetters?: DeadLetterStore;
+  /**
+   * Keep per-aggregate order through a failure: once an event of an
+   * aggregate is parked, park its later events too ("held back") until the
+   * parked ones are retried (retryAll keeps their order). Needs `deadLetters`
+   * to be an AggregateParking store (MySqlDeadLetterStore), the same
+   * instance as the Eventloom's. Default false: later events are delivered,
+   * as on every transport.
+   */
+  readonly holdBackAfterPark?: boolean;
   /** Positions at or below a subscriber's mark were handled by a rebuild and are skipped. */
   readonly rebuildMarks?: RebuildMarks;
   /** Lets caughtUp() include events stored but not yet published. */
@@ -86,6 +96,9 @@ export class KafkaTransport implements EventTransport {
     this.kafka = createKafka({ brokers: this.brokers, clientId: options.clientId ?? 'eventloom', logger: this.logger, config: options.kafkaConfig });
     this.deadLetters = options.deadLetters ?? new InMemoryDeadLetterStore();
     topicFor('check', options.topicPrefix ?? defaultTopicPrefix);
+    if (options.holdBackAfterPark && !supportsAggregateParking(this.deadLetters)) {
+      throw new KafkaConfigurationError('holdBackAfterPark needs deadLetters that can tell parked aggregates apart, such as MySqlDeadLetterStore.');
+    }
     positiveInteger('partitions', options.partitions ?? 4);
   }
 

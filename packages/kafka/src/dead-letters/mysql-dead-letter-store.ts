@@ -1,5 +1,6 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { DeadLetterStore, ParkedEvent, StoredEvent } from '@eventloom/core';
+import { ParkedEvent, StoredEvent } from '@eventloom/core';
+import { aggregateKey, AggregateParking } from './aggregate-parking';
 import { checkTablePrefix } from '../config';
 import { UndecodableMessageError } from '../errors';
 import { MySqlHandle, MySqlSource, openMySql, tableNames } from '../mysql/connection';
@@ -7,17 +8,21 @@ import { isUndecodable } from '../wire/published-event-codec';
 
 export type MySqlDeadLetterOptions = MySqlSource & { readonly tablePrefix?: string };
 
-/** What retry() did with a parked event. */
-export type RetryOutcome = 'handled' | 'parked-again' | 'not-parked';
+/**
+ * What retry() did with a parked event; retryAll() also reports 'skipped'
+ * for events after one of the same aggregate that was parked again.
+ */
+export type RetryOutcome = 'handled' | 'parked-again' | 'not-parked' | 'skipped';
 
 /**
  * Parked events kept in MySQL (table `<prefix>parked_events`, created by
  * init()), so they survive restarts. One row per subscriber and event:
  * parking the same event again (a retry that failed) updates the row.
  */
-export class MySqlDeadLetterStore implements DeadLetterStore {
+export class MySqlDeadLetterStore implements AggregateParking {
   private readonly mysql: MySqlHandle;
   private readonly table: string;
+  private readonly listeners = new Set<(entry: ParkedEvent) => void>();
 
   constructor(options: MySqlDeadLetterOptions) {
     this.mysql = openMySql(options, 2);
@@ -60,6 +65,28 @@ export class MySqlDeadLetterStore implements DeadLetterStore {
          event_json = VALUES(event_json), park_count = park_count + 1`,
       [entry.subscriberId, e.eventId, e.eventType, e.aggregateType, e.aggregateId, e.version, e.position ?? null, JSON.stringify(e), entry.error, entry.attempts, entry.parkedAt],
     );
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  onPark(listener: (entry: ParkedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async parkedAggregates(subscriberId: string): Promise<Set<string>> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT DISTINCT aggregate_type, aggregate_id FROM ${this.table} WHERE subscriber_id = ?`,
+      [subscriberId],
+    );
+    return new Set(rows.map((r) => aggregateKey(r.aggregate_type as string, r.aggregate_id as string)));
+  }
+
+  async hasParked(subscriberId: string, aggregateType: string, aggregateId: string): Promise<boolean> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT 1 FROM ${this.table} WHERE subscriber_id = ? AND aggregate_type = ? AND aggregate_id = ? LIMIT 1`,
+      [subscriberId, aggregateType, aggregateId],
+    );
+    return rows.length > 0;
   }
 
   async list(subscriberId?: string): Promise<ParkedEvent[]> {
@@ -122,12 +149,24 @@ export class MySqlDeadLetterStore implements DeadLetterStore {
     return deleted.affectedRows === 1 ? 'handled' : 'parked-again';
   }
 
-  /** Retries every parked event of a subscriber, oldest first; returns the outcome per event id. */
+  /**
+   * Retries every parked event of a subscriber, oldest first (for one
+   * aggregate: in version order). Once an event is parked again, the later
+   * events of its aggregate are left parked ('skipped'), to keep their order.
+   */
   async retryAll(subscriberId: string, handle: (event: StoredEvent) => Promise<void>): Promise<Map<string, RetryOutcome>> {
     const outcomes = new Map<string, RetryOutcome>();
+    const stuck = new Set<string>();
     for (const parked of await this.list(subscriberId)) {
       if (isUndecodable(parked.event)) continue;
-      outcomes.set(parked.event.eventId, await this.retry(subscriberId, parked.event.eventId, handle));
+      const key = aggregateKey(parked.event.aggregateType, parked.event.aggregateId);
+      if (stuck.has(key)) {
+        outcomes.set(parked.event.eventId, 'skipped');
+        continue;
+      }
+      const outcome = await this.retry(subscriberId, parked.event.eventId, handle);
+      if (outcome === 'parked-again') stuck.add(key);
+      outcomes.set(parked.event.eventId, outcome);
     }
     return outcomes;
   }

@@ -43,3 +43,16 @@ export const unusedEventStore: EventStore = {
   readStream: async (): Promise<StoredEvent[]> => [],
   close: async () => {},
 };
+
+/** Like Recorder, under its own subscriber id, for a transport that holds back after a park. */
+@EventSubscriber('strict-recorder')
+export class StrictRecorder {
+  readonly calls: Call[] = [];
+  readonly poison = new Set<string>();
+
+  @EventHandlerMethod(CounterAdded)
+  async added(context: EventContext<CounterAdded>): Promise<void> {
+    if (this.poison.has(context.aggregateId)) throw new Error(`poison aggregate ${context.aggregateId}`);
+    this.calls.push({ eventId: context.eventId, aggregateId: context.aggregateId, version: context.version, position: context.position });
+  }
+}
