@@ -94,6 +94,16 @@ export async function loadBenchmark(runs: number, lengths = [10, 100, 1_000, 10_
         `Each run measures every case for ${millis} ms in rotating order; a run's figure is its median find(); the table shows the median of ${runs} runs. find() is sequential (one caller): read, deserialize, apply.`,
       ],
       data: Object.fromEntries(cases.map((c) => [`${c.label}${c.snapshots ? ' snapshots' : ''}`, data.get(c)])),
+      chart: {
+        file: 'load-time.svg',
+        title: 'find() time against history length (MySQL)',
+        xLabel: 'events in the aggregate',
+        yLabel: 'ms per find() (median)',
+        lines: [
+          { name: 'no snapshots', points: lengths.map((n) => [n, ms(find(n, false))] as const) },
+          { name: 'afterEvents(100)', points: lengths.map((n) => [n, ms(find(n, true))] as const) },
+        ],
+      },
     };
   });
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeMachine } from './machine';
+import { Chart, svgLogLogChart } from './chart';
 
 /** One benchmark's outcome: its table rows and whether it met its target. */
 export interface Section {
@@ -11,6 +12,8 @@ export interface Section {
   readonly rows: Array<Array<string | number>>;
   readonly notes?: string[];
   readonly data: unknown;
+  /** Drawn as an SVG beside the results where a curve says more than the table. */
+  readonly chart?: Chart;
 }
 
 export function writeResults(dir: string, sections: Section[]): { json: string; markdown: string } {
@@ -30,6 +33,10 @@ export function writeResults(dir: string, sections: Section[]): { json: string; 
     lines.push(`| ${s.columns.join(' | ')} |`, `| ${s.columns.map(() => '---').join(' | ')} |`);
     for (const row of s.rows) lines.push(`| ${row.join(' | ')} |`);
     if (s.notes?.length) lines.push('', ...s.notes.map((n) => `- ${n}`));
+    if (s.chart) {
+      writeFileSync(path.join(dir, s.chart.file), svgLogLogChart(s.chart));
+      lines.push('', `![${s.chart.title}](${s.chart.file})`);
+    }
     lines.push('');
   }
   const markdown = path.join(dir, 'results.md');
