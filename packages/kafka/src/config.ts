@@ -1,3 +1,4 @@
+import { tableNames } from '@eventloom/mysql';
 import { KafkaConfigurationError } from './errors';
 
 export const defaultBrokers = ['127.0.0.1:9092'];
@@ -27,6 +28,12 @@ export function checkTablePrefix(prefix: string | undefined): string {
     throw new KafkaConfigurationError(`Table prefix '${value}' may hold only letters, digits and underscores.`);
   }
   return value;
+}
+
+/** The tables of this package, beside @eventloom/mysql's under the same prefix. */
+export function kafkaTableNames(prefix: string | undefined): { readonly parkedEvents: string; readonly rebuildMarks: string } {
+  const { prefix: checked } = tableNames(checkTablePrefix(prefix));
+  return { parkedEvents: `\`${checked}parked_events\``, rebuildMarks: `\`${checked}rebuild_marks\`` };
 }
 
 export function positiveInteger(name: string, value: number): number {

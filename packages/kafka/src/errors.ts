@@ -29,13 +29,8 @@ export class InvalidTopicNameError extends EventloomError {
 /** A setting given to the publisher, transport or CLI that cannot work. */
 export class KafkaConfigurationError extends EventloomError {}
 
-/** The publisher lost its lock (or its lock connection) while leading. Another instance takes over. */
-export class LeadershipLostError extends EventloomError {
-  override readonly retriable = true;
-}
-
-/** The events table is not as the publisher left it: something else gives positions. */
-export class SequencerConflictError extends EventloomError {}
+/** The publisher's errors, defined by @eventloom/mysql (where the publisher lives) and re-exported here. */
+export { LeadershipLostError, SequencerConflictError } from '@eventloom/mysql';
 
 /** A Kafka message that is not a well-formed published event. */
 export class UndecodableMessageError extends EventloomError {}

@@ -1,4 +1,4 @@
-import { ConnectionOptions, createConnection, createPool, Pool, PoolOptions } from 'mysql2/promise';
+import { Connection, ConnectionOptions, createConnection, createPool, Pool, PoolOptions } from 'mysql2/promise';
 import { backoffDelay, sleep } from '@eventloom/core';
 import { MySqlConfigError, MySqlDatabaseMissingError, MySqlUnreachableError } from './errors';
 
@@ -174,4 +174,38 @@ export async function createDatabaseIfMissing(url: string, settings: Pick<PoolSe
   } finally {
     await connection.end();
   }
+}
+
+/** Where to reach MySQL: a connection URL, or a pool the service already has (e.g. `store.pool`). */
+export type MySqlSource = { readonly mysqlUrl: string; readonly pool?: undefined } | { readonly pool: Pool; readonly mysqlUrl?: undefined };
+
+/** A pool, and a way to get a connection outside its rotation. */
+export interface MySqlHandle {
+  readonly pool: Pool;
+  /** A connection of its own, outside the pool's rotation (e.g. to hold a named lock); destroy it when done. */
+  dedicated(): Promise<Connection>;
+  /** Closes the pool if this handle created it. */
+  close(): Promise<void>;
+}
+
+/** Opens a MySqlSource: a pool of `poolSize` from a URL (closed by close()), or the caller's pool (left open). */
+export function openMySql(source: MySqlSource, poolSize = 4): MySqlHandle {
+  if (source.pool) {
+    const pool = source.pool;
+    return {
+      pool,
+      // A pool connection that is destroyed (never released) leaves the pool for good.
+      dedicated: async () => (await pool.getConnection()) as unknown as Connection,
+      close: async () => {},
+    };
+  }
+  if (!source.mysqlUrl) throw new MySqlConfigError('Give either mysqlUrl or pool.');
+  const target = parseMySqlUrl(source.mysqlUrl);
+  const pool = createPool(poolOptionsFor(target, { poolSize }));
+  let closing: Promise<void> | undefined;
+  return {
+    pool,
+    dedicated: () => createConnection(connectionOptionsFor(target)),
+    close: () => (closing ??= pool.end()),
+  };
 }

@@ -77,3 +77,17 @@ export class MySqlConnectionLostError extends EventloomError {
     );
   }
 }
+
+/** The publisher lost its lock (or its lock connection) while leading. Another instance takes over. */
+export class LeadershipLostError extends EventloomError {
+  override readonly retriable = true;
+}
+
+/** The events table is not as the publisher left it: something else gives positions. */
+export class SequencerConflictError extends EventloomError {}
+
+/** An error's message, for logs and wrapped errors. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,1 +1,2 @@
 export * from './publication-log';
+export * from './publication-sink';

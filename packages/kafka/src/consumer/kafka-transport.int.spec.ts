@@ -1,5 +1,4 @@
 import { Partitioners, Producer } from 'kafkajs';
-import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, Publisher, silentLogger } from '@eventloom/core';
 import { KafkaTransport } from './kafka-transport';
 import { startPublisher } from '../publisher/publisher';
@@ -8,7 +7,7 @@ import { deliveryFor } from '../dead-letters/delivery';
 import { UndecodableMessageError } from '../errors';
 import { topicFor } from '../topics';
 import { encodePublishedEvent, isUndecodable } from '../wire/published-event-codec';
-import { EventRow, eventColumns, toStoredEvent } from '../mysql/event-rows';
+import { MySqlPublicationLog } from '@eventloom/mysql';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
 import { insertEvents, interleavedEvents, TestEvent } from '../test-support/events';
 import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
@@ -90,8 +89,7 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
   });
 
   it('drops a redelivered event (same id and version) without calling the handler again', async () => {
-    const [rows] = await db.pool.query<RowDataPacket[]>(`SELECT ${eventColumns} FROM events WHERE position IN (1, 2, 3)`);
-    const copies = (rows as EventRow[]).map(toStoredEvent);
+    const copies = await new MySqlPublicationLog({ pool: db.pool }).readPublished(0, 3);
     await producer.send({ topic, acks: -1, messages: copies.map((copy) => encodePublishedEvent(copy)) });
     await insertEvents(db.pool, [added('after-redelivery', 1)]);
     await eventloom.caughtUp();

@@ -1,9 +1,9 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { ParkedEvent, StoredEvent } from '@eventloom/core';
 import { aggregateKey, AggregateParking } from './aggregate-parking';
-import { checkTablePrefix } from '../config';
+import { kafkaTableNames } from '../config';
 import { UndecodableMessageError } from '../errors';
-import { MySqlHandle, MySqlSource, openMySql, tableNames } from '../mysql/connection';
+import { MySqlHandle, MySqlSource, openMySql } from '@eventloom/mysql';
 import { isUndecodable } from '../wire/published-event-codec';
 
 export type MySqlDeadLetterOptions = MySqlSource & { readonly tablePrefix?: string };
@@ -26,7 +26,7 @@ export class MySqlDeadLetterStore implements AggregateParking {
 
   constructor(options: MySqlDeadLetterOptions) {
     this.mysql = openMySql(options, 2);
-    this.table = tableNames(checkTablePrefix(options.tablePrefix)).parkedEvents;
+    this.table = kafkaTableNames(options.tablePrefix).parkedEvents;
   }
 
   get pool(): Pool {

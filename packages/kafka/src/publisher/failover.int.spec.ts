@@ -1,7 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, silentLogger } from '@eventloom/core';
 import { KafkaTransport } from '../consumer/kafka-transport';
-import { MySqlPublicationLog } from '../rebuild/mysql-publication-log';
+import { MySqlPublicationLog } from '@eventloom/mysql';
 import { topicFor } from '../topics';
 import { Headers } from '../wire/headers';
 import { ChildPublisher } from '../test-support/child-publisher';

@@ -1,7 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { checkTablePrefix } from '../config';
+import { kafkaTableNames } from '../config';
 import { RebuildMarks } from '../consumer/kafka-transport';
-import { MySqlHandle, MySqlSource, openMySql, tableNames } from '../mysql/connection';
+import { MySqlHandle, MySqlSource, openMySql } from '@eventloom/mysql';
 
 /** A place to keep, per subscriber, the highest position its last rebuild handled. */
 export interface RebuildMarkStore extends RebuildMarks {
@@ -15,7 +15,7 @@ export class MySqlRebuildMarks implements RebuildMarkStore {
 
   constructor(options: MySqlSource & { readonly tablePrefix?: string }) {
     this.mysql = openMySql(options, 1);
-    this.table = tableNames(checkTablePrefix(options.tablePrefix)).rebuildMarks;
+    this.table = kafkaTableNames(options.tablePrefix).rebuildMarks;
   }
 
   async init(): Promise<this> {

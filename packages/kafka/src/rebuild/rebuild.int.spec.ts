@@ -3,7 +3,7 @@ import { MySqlEventStore } from '@eventloom/mysql';
 import { KafkaTransport } from '../consumer/kafka-transport';
 import { startPublisher } from '../publisher/publisher';
 import { topicFor } from '../topics';
-import { MySqlPublicationLog } from './mysql-publication-log';
+import { MySqlPublicationLog } from '@eventloom/mysql';
 import { MySqlRebuildMarks } from './mysql-rebuild-marks';
 import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';

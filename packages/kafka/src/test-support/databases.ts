@@ -1,12 +1,12 @@
 import mysql, { Pool } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import { migrate } from '@eventloom/mysql';
-import { connectionDefaults } from '../mysql/connection';
 
 const host = process.env.EVENTLOOM_MYSQL_HOST ?? '127.0.0.1';
 const port = Number(process.env.EVENTLOOM_MYSQL_PORT ?? 3306);
 const user = process.env.EVENTLOOM_MYSQL_USER ?? 'root';
 const password = process.env.EVENTLOOM_MYSQL_PASSWORD ?? '';
+const connectionDefaults = { timezone: 'Z', supportBigNumbers: true, dateStrings: false } as const;
 
 export interface TestDatabase {
   readonly name: string;

@@ -1,18 +1,21 @@
 import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { StoredEvent } from '@eventloom/core';
-import { EventRow, eventColumns, toDate } from '../mysql/event-rows';
-import { TableNames } from '../mysql/connection';
+import { SequencedEvent, StoredEvent } from '@eventloom/core';
+import { PUBLICATION_COLUMNS as eventColumns, PublicationRow as EventRow, toDate } from '../event-rows';
+import { TableNames } from '../schema/table-names';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
-/** A sequenced event with its row id (to mark it published by primary key) and its metadata as stored. */
-export interface SequencedEvent extends StoredEvent {
-  readonly position: number;
+/**
+ * A sequenced event as the MySQL publisher hands it to its sink: with its row
+ * id (to mark it published by primary key) and its metadata as stored (JSON
+ * text, so a sink that sends it on need not parse and re-serialise it).
+ */
+export interface MySqlSequencedEvent extends SequencedEvent {
   readonly rowId: number;
   readonly metadataJson: string;
 }
 
 /** A row as the publisher sends it: metadata travels as stored and is parsed only if someone reads it. */
-class SequencedRow implements SequencedEvent {
+class SequencedRow implements MySqlSequencedEvent {
   readonly eventId: string;
   readonly eventType: string;
   readonly eventData: string;
@@ -46,7 +49,7 @@ class SequencedRow implements SequencedEvent {
   }
 }
 
-function sequenced(row: EventRow, position: number): SequencedEvent {
+function sequenced(row: EventRow, position: number): MySqlSequencedEvent {
   return new SequencedRow(row, position);
 }
 
@@ -103,7 +106,7 @@ export class Sequencer {
    * already sequenced events to resend or sequences a batch of new ones.
    * Returns the batch in position order (empty when there is nothing to do).
    */
-  async step(connection: Connection, lockName: string, request: StepRequest): Promise<SequencedEvent[]> {
+  async step(connection: Connection, lockName: string, request: StepRequest): Promise<MySqlSequencedEvent[]> {
     await connection.beginTransaction();
     try {
       const [check] = await connection.query<RowDataPacket[]>(
@@ -135,7 +138,7 @@ export class Sequencer {
   /**
    * Marks acknowledged events published, by primary-key ranges (far cheaper
    * than by position for InnoDB). Safe on any connection: it records only
-   * what Kafka acknowledged, so even a stale leader's late mark is true.
+   * what the sink accepted, so even a stale leader's late mark is true.
    */
   async markPublished(connection: Pick<Connection, 'query'>, ids: readonly number[]): Promise<void> {
     const runs = idRuns(ids);
@@ -148,7 +151,7 @@ export class Sequencer {
     }
   }
 
-  private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<SequencedEvent[]> {
+  private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<MySqlSequencedEvent[]> {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       [after, upTo, limit],
@@ -162,7 +165,7 @@ export class Sequencer {
     return events;
   }
 
-  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<SequencedEvent[]> {
+  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<MySqlSequencedEvent[]> {
     // `published = 0` lets MySQL walk the (published, id) index in id order over the few unpublished rows,
     // instead of sorting every row without a position.
     const [rows] = await connection.query<RowDataPacket[]>(

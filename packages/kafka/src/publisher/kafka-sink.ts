@@ -1,0 +1,110 @@
+import { Admin, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { Logger, PublicationSink } from '@eventloom/core';
+import type { MySqlSequencedEvent } from '@eventloom/mysql';
+import { positiveInteger, resolveBrokers } from '../config';
+import { connectAdmin, createKafka, unreachable } from '../kafka-client';
+import { encodePublishedEvent } from '../wire/published-event-codec';
+import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
+
+export interface KafkaSinkOptions {
+  readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
+  /** Prefix of the topics, one per aggregate type (default 'eventloom.'; '' for none). */
+  readonly topicPrefix?: string;
+  /** Partitions of topics the sink creates (default 4). */
+  readonly partitions?: number;
+  /** Upper bound of one produce request, bytes (default 900 000, under Kafka's 1 MiB). */
+  readonly maxRequestBytes?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * The publisher's Kafka side: sends a batch of sequenced events, in position
+ * order, to one topic per aggregate type (keyed by aggregate id), in as few
+ * produce requests as fit under maxRequestBytes, each acknowledged by all
+ * in-sync replicas (acks=-1, idempotent producer) before the next. Creates
+ * the topics it has not seen. send() resolves once Kafka acknowledged all.
+ */
+export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
+  readonly brokers: string[];
+  private readonly topicPrefix: string;
+  private readonly partitions: number;
+  private readonly maxRequestBytes: number;
+  private readonly kafka: Kafka;
+  private readonly knownTopics = new Set<string>();
+  private producer?: Producer;
+  private admin?: Admin;
+
+  constructor(options: KafkaSinkOptions = {}) {
+    this.brokers = resolveBrokers(options.kafka?.brokers);
+    this.topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
+    topicFor('check', this.topicPrefix);
+    this.partitions = positiveInteger('partitions', options.partitions ?? 4);
+    this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000);
+    this.kafka = createKafka({ brokers: this.brokers, clientId: options.kafka?.clientId ?? 'eventloom-publisher', logger: options.logger });
+  }
+
+  async start(): Promise<void> {
+    const admin = await connectAdmin(this.kafka, this.brokers);
+    const producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 8, maxRetryTime: 5_000 },
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      await admin.disconnect();
+      throw unreachable(error, this.brokers);
+    }
+    this.admin = admin;
+    this.producer = producer;
+  }
+
+  async send(events: readonly MySqlSequencedEvent[]): Promise<void> {
+    try {
+      await this.sendBatches(events);
+    } catch (error) {
+      throw unreachable(error, this.brokers);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    this.producer = undefined;
+    this.admin = undefined;
+  }
+
+  private async sendBatches(events: readonly MySqlSequencedEvent[]): Promise<void> {
+    const producer = this.producer;
+    const admin = this.admin;
+    if (!producer || !admin) throw new Error('KafkaSink.send before start()');
+    const encoded = events.map((event) => ({ topic: topicFor(event.aggregateType, this.topicPrefix), message: encodePublishedEvent(event, event.metadataJson) }));
+    await ensureTopics(admin, encoded.map((e) => e.topic), this.partitions, this.knownTopics);
+    let chunk = new Map<string, Message[]>();
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.size === 0) return;
+      const topicMessages: TopicMessages[] = [...chunk].map(([topic, messages]) => ({ topic, messages }));
+      chunk = new Map();
+      bytes = 0;
+      await producer.sendBatch({ topicMessages, acks: -1 });
+    };
+    for (const { topic, message } of encoded) {
+      const size = sizeOf(message);
+      if (bytes > 0 && bytes + size > this.maxRequestBytes) await flush();
+      const list = chunk.get(topic);
+      if (list) list.push(message);
+      else chunk.set(topic, [message]);
+      bytes += size;
+    }
+    await flush();
+  }
+}
+
+function sizeOf(message: Message): number {
+  let size = 70 + Buffer.byteLength(String(message.key ?? '')) + Buffer.byteLength(String(message.value ?? ''));
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += name.length + Buffer.byteLength(String(value)) + 2;
+  return size;
+}

@@ -1,0 +1,50 @@
+import { Pool, RowDataPacket } from 'mysql2/promise';
+import { PublicationLog, StoredEvent } from '@eventloom/core';
+import { MySqlHandle, MySqlSource, openMySql } from '../connection';
+import { PUBLICATION_COLUMNS, PublicationRow, publicationRowToStoredEvent } from '../event-rows';
+import { tableNames } from '../schema/table-names';
+import { waitUntilPublished } from './wait-published';
+
+export type MySqlPublicationLogOptions = MySqlSource & { readonly tablePrefix?: string; readonly pollIntervalMs?: number };
+
+/**
+ * The events table read in publication order (by position): the core's
+ * PublicationLog, for PublicationLogTransport (in-process delivery) and
+ * rebuilds. Positions are given by a running publisher (startPublisher).
+ */
+export class MySqlPublicationLog implements PublicationLog {
+  private readonly mysql: MySqlHandle;
+  private readonly events: string;
+
+  constructor(private readonly options: MySqlPublicationLogOptions) {
+    this.events = tableNames(options.tablePrefix).events;
+    this.mysql = openMySql(options, 2);
+  }
+
+  /** The publication of a MySqlEventStore, on its pool and table prefix. */
+  static of(store: { readonly pool: Pool; readonly tables: { readonly prefix: string } }, options: { readonly pollIntervalMs?: number } = {}): MySqlPublicationLog {
+    return new MySqlPublicationLog({ pool: store.pool, tablePrefix: store.tables.prefix, ...options });
+  }
+
+  async readPublished(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(
+      `SELECT ${PUBLICATION_COLUMNS} FROM ${this.events} WHERE position > ? ORDER BY position LIMIT ?`,
+      [afterPosition, limit],
+    );
+    return (rows as PublicationRow[]).map(publicationRowToStoredEvent);
+  }
+
+  async lastPosition(): Promise<number> {
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(`SELECT COALESCE(MAX(position), 0) AS last FROM ${this.events}`);
+    return Number(rows[0].last);
+  }
+
+  /** Resolves once every event stored before the call is published. */
+  published(): Promise<void> {
+    return waitUntilPublished(this.mysql.pool, this.events, this.options.pollIntervalMs ?? 25);
+  }
+
+  close(): Promise<void> {
+    return this.mysql.close();
+  }
+}
