@@ -235,7 +235,9 @@ class PublisherLoop implements Publisher {
         } else {
           mark();
           await marking;
-          await this.pause(this.pollIntervalMs);
+          // Idle: poll with one cheap statement (which also checks the lock) until something awaits a position.
+          do await this.pause(this.pollIntervalMs);
+          while (!this.stopping && !(await this.sequencer.pending(connection, lockName)));
         }
       }
       // Stopping: let the sends finish and record them, so that the next leader need not resend.

@@ -136,6 +136,21 @@ export class Sequencer {
   }
 
   /**
+   * One cheap statement for an idle leader: checks the lock is still ours and
+   * tells whether any committed event awaits a position. Spares the
+   * sequencing transaction (five round trips) on every idle poll.
+   */
+  async pending(connection: Connection, lockName: string): Promise<boolean> {
+    const [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine,
+              EXISTS(SELECT 1 FROM ${this.tables.events} WHERE published = 0 AND position IS NULL) AS pending`,
+      [lockName],
+    );
+    if (Number(rows[0].mine) !== 1) throw new LeadershipLostError(`The publisher lock '${lockName}' is no longer held by this instance.`);
+    return Number(rows[0].pending) === 1;
+  }
+
+  /**
    * Marks acknowledged events published, by primary-key ranges (far cheaper
    * than by position for InnoDB). Safe on any connection: it records only
    * what the sink accepted, so even a stale leader's late mark is true.
