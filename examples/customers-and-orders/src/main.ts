@@ -3,23 +3,24 @@ import { embeddedEventloom } from '@eventloom/in-memory';
 import { startApp } from './app';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
-import { mysqlKafkaRuntime } from './runtime/mysql-kafka-runtime';
+import { mysqlRuntime } from './runtime/mysql-runtime';
 
 /**
  * `npm start`: the example in one process, on the embedded runtime; with
- * EVENTLOOM_MYSQL_URL set, its aggregates and view live in MySQL and its
- * events travel through Kafka (KAFKA_BROKERS, default 127.0.0.1:9092).
+ * EVENTLOOM_MYSQL_URL set, its aggregates and view live in MySQL, and its
+ * events are delivered in process, or through Kafka when KAFKA_BROKERS is set.
  */
 async function main(): Promise<void> {
   const port = parsePort(process.env.PORT ?? '8080');
   const mysqlUrl = process.env.EVENTLOOM_MYSQL_URL;
   let app;
   if (mysqlUrl) {
-    const runtime = await mysqlKafkaRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
+    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close());
-    console.log(`Customers & Orders (MySQL ${runtime.store.url}, Kafka) listening on ${app.url}`);
+    const via = runtime.delivery === 'kafka' ? `through Kafka at ${process.env.KAFKA_BROKERS}` : 'in process';
+    console.log(`Customers & Orders (MySQL ${runtime.store.url}, events delivered ${via}) listening on ${app.url}`);
   } else {
     app = await startApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
     console.log(`Customers & Orders (embedded, in memory) listening on ${app.url}`);

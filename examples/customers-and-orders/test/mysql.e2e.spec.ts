@@ -1,20 +1,25 @@
 import mysql from 'mysql2/promise';
 import { silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
-import { mysqlKafkaRuntime } from '../src/runtime/mysql-kafka-runtime';
+import { mysqlRuntime } from '../src/runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../src/views/order-history/mysql-order-history.store';
 import { runCreditScenario, runValidationScenario, ScenarioUrls } from './scenario';
 
-// `EVENTLOOM_MYSQL_URL=... npm start`: one process, aggregates and view in MySQL, events through Kafka.
-const run = `e2e_single_${Date.now().toString(36)}`;
+// `EVENTLOOM_MYSQL_URL=... npm start`: one process, aggregates and view in MySQL; events delivered
+// in process, or through Kafka with KAFKA_BROKERS.
 const server = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
-describe('Customers & Orders in one process on MySQL and Kafka', () => {
+describe.each([
+  ['in process', undefined],
+  ['through Kafka', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
+])('Customers & Orders in one process on MySQL, events delivered %s', (_delivery, brokers) => {
+  const run = `e2e_single_${brokers ? 'kafka' : 'local'}_${Date.now().toString(36)}`;
   let app: RunningApp;
   let urls: ScenarioUrls;
 
   beforeAll(async () => {
-    const runtime = await mysqlKafkaRuntime({ mysqlUrl: `${server}/${run}`, topicPrefix: `${run}.`, groupIdPrefix: `${run}.`, logger: silentLogger });
+    const runtime = await mysqlRuntime({ mysqlUrl: `${server}/${run}`, brokers, topicPrefix: `${run}.`, groupIdPrefix: `${run}.`, logger: silentLogger });
+    expect(runtime.delivery).toBe(brokers ? 'kafka' : 'in-process');
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, 0, () => runtime.close());

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { listen } from '../app';
 import { customerRoutes } from '../customers/customer.routes';
 import { jsonServer } from '../http/router';
-import { mysqlKafkaRuntime } from '../runtime/mysql-kafka-runtime';
+import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { CustomerWorkflow } from '../workflows/customer-workflow';
 import { runService } from './run-service';
 import { serviceConfig } from './service-config';
@@ -10,7 +10,7 @@ import { serviceConfig } from './service-config';
 /** Customer service: the Customer aggregate, its REST API, and the customer side of the saga. */
 runService('customer service', async () => {
   const config = serviceConfig('customers', 8081);
-  const runtime = await mysqlKafkaRuntime(config);
+  const runtime = await mysqlRuntime(config);
   await runtime.eventloom.subscribe(new CustomerWorkflow());
   return listen(jsonServer(customerRoutes(runtime.eventloom.repository)), config.port, () => runtime.close());
 });

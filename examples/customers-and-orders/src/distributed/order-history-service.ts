@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { listen } from '../app';
 import { jsonServer } from '../http/router';
-import { mysqlKafkaRuntime } from '../runtime/mysql-kafka-runtime';
+import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../views/order-history/mysql-order-history.store';
 import { orderHistoryRoutes } from '../views/order-history/order-history.routes';
 import { OrderHistorySubscriber } from '../views/order-history/order-history.subscriber';
@@ -11,7 +11,7 @@ import { serviceConfig } from './service-config';
 /** Order-history view service: a CQRS view of customers and their orders, in its own database. */
 runService('order-history view service', async () => {
   const config = serviceConfig('order_history', 8082);
-  const runtime = await mysqlKafkaRuntime(config);
+  const runtime = await mysqlRuntime(config);
   const store = new MySqlOrderHistoryStore(runtime.views);
   await store.migrate();
   await runtime.eventloom.subscribe(new OrderHistorySubscriber(store));

@@ -5,7 +5,8 @@ export function serviceConfig(database: string, defaultPort: number) {
   return {
     mysqlUrl: `${base}/${prefix}${database}`,
     port: Number(process.env.PORT ?? defaultPort),
-    brokers: process.env.KAFKA_BROKERS,
+    // Separate services cooperate only through Kafka.
+    brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     topicPrefix: process.env.EVENTLOOM_TOPIC_PREFIX,
     groupIdPrefix: process.env.EVENTLOOM_GROUP_PREFIX,
   };

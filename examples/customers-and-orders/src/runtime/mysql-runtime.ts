@@ -1,0 +1,68 @@
+import { Eventloom, EventTransport, Logger, consoleLogger } from '@eventloom/core';
+import { createDatabaseIfMissing, migrate, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
+import { KafkaTransport, MySqlDeadLetterStore, startPublisher } from '@eventloom/kafka';
+
+export interface MySqlRuntime {
+  readonly eventloom: Eventloom;
+  readonly store: MySqlEventStore;
+  readonly views: MySqlViews;
+  /** 'kafka' when events travel through a broker, 'in-process' when subscribers read the events table directly. */
+  readonly delivery: 'kafka' | 'in-process';
+  close(): Promise<void>;
+}
+
+export interface MySqlRuntimeOptions {
+  /** This service's private database, e.g. mysql://root@127.0.0.1:3306/orders. */
+  readonly mysqlUrl: string;
+  /** host:port,...: deliver through Kafka. Without it, events are delivered in process. */
+  readonly brokers?: string;
+  /** Prefixes consumer group ids, so that separate runs do not share groups. */
+  readonly groupIdPrefix?: string;
+  readonly topicPrefix?: string;
+  readonly logger?: Logger;
+}
+
+/**
+ * One service on MySQL: its events in its own database (the source of truth,
+ * created with its schema when missing), a publisher in process that gives
+ * them their positions, and its subscribers fed either from Kafka (when
+ * brokers are given) or straight from the events table.
+ */
+export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlRuntime> {
+  const logger = options.logger ?? consoleLogger;
+  await createDatabaseIfMissing(options.mysqlUrl);
+  await migrate(options.mysqlUrl);
+  const store = new MySqlEventStore({ url: options.mysqlUrl });
+  await store.ready();
+  const deadLetters = await new MySqlDeadLetterStore({ pool: store.pool }).init();
+  let transport: EventTransport;
+  let stopPublisher: () => Promise<void>;
+  if (options.brokers) {
+    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, logger });
+    transport = new KafkaTransport({
+      brokers: options.brokers,
+      topicPrefix: options.topicPrefix,
+      groupIdPrefix: options.groupIdPrefix,
+      deadLetters,
+      publication: publisher,
+      logger,
+    });
+    stopPublisher = () => publisher.stop();
+  } else {
+    // Its transport stops its publisher when Eventloom closes it.
+    transport = (await mysqlInProcessTransport(store, { logger })).transport;
+    stopPublisher = async () => {};
+  }
+  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger });
+  return {
+    eventloom,
+    store,
+    views: mysqlViews(store),
+    delivery: options.brokers ? 'kafka' : 'in-process',
+    async close() {
+      // The publisher and the subscriptions share the store's pool: stop them before it closes.
+      await stopPublisher();
+      await eventloom.close();
+    },
+  };
+}
