@@ -52,10 +52,17 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
     await database?.drop();
   });
 
+  const looms: Eventloom[] = [];
+  afterEach(async () => {
+    // Eventloom.close() is idempotent: a failed test must not leave a publisher holding the lock.
+    await Promise.all(looms.splice(0).map((loom) => loom.close()));
+  });
+
   const open = async () => {
     const store = new MySqlEventStore({ url: database.url, poolSize: 5 });
     const delivery = await mysqlInProcessTransport(store, { pollIntervalMs: 5, checkpointIntervalMs: 10, batchSize: 7, logger: silentLogger });
     const loom = new Eventloom({ eventStore: store, transport: delivery.transport, logger: silentLogger });
+    looms.push(loom);
     return { store, loom, ...delivery };
   };
 
@@ -69,7 +76,11 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
     await first.loom.caughtUp();
     expect(view1.seen).toHaveLength(5 * 7);
     expectInOrderPerAggregate(view1.seen);
-    expect(first.publisher.status()).toMatchObject({ leader: true, publishedPosition: 35 });
+    await first.publisher.published();
+    expect(first.publisher.status().leader).toBe(true);
+    // publishedPosition moves just after the mark's UPDATE returned.
+    for (let i = 0; i < 100 && first.publisher.status().publishedPosition < 35; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(first.publisher.status().publishedPosition).toBe(35);
 
     // Down: stop everything (Eventloom.close() closes the transport, which stops the publisher, then the store).
     await first.loom.close();
@@ -77,11 +88,14 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
 
     // Events stored while no publisher runs get no position yet.
     const offline = new MySqlEventStore({ url: database.url, poolSize: 2 });
-    expect(await new MySqlCheckpointStore(offline.pool).load('inproc-view')).toBe(35);
-    await add(new AggregateRepository(offline), ids.slice(0, 3), 2);
-    const [[unsequenced]] = await offline.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM events WHERE position IS NULL`);
-    expect(Number(unsequenced.n)).toBe(6);
-    await offline.close();
+    try {
+      expect(await new MySqlCheckpointStore(offline.pool).load('inproc-view')).toBe(35);
+      await add(new AggregateRepository(offline), ids.slice(0, 3), 2);
+      const [[unsequenced]] = await offline.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM events WHERE position IS NULL`);
+      expect(Number(unsequenced.n)).toBe(6);
+    } finally {
+      await offline.close();
+    }
 
     // Up again, with a new transport and publisher: only what is new is delivered, nothing is lost.
     const second = await open();
@@ -109,8 +123,11 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
     }
     await second.loom.close();
     const after = new MySqlEventStore({ url: database.url, poolSize: 1 });
-    expect(await new MySqlCheckpointStore(after.pool).load('inproc-view')).toBe(43);
-    await after.close();
+    try {
+      expect(await new MySqlCheckpointStore(after.pool).load('inproc-view')).toBe(43);
+    } finally {
+      await after.close();
+    }
   });
 
   it('lets two in-process publishers share one store: one sequences, positions stay gap-free', async () => {
