@@ -1,10 +1,4 @@
-import {
-  DuplicateSubscriberError,
-  EventTransport,
-  StoredEvent,
-  Subscription,
-  SubscriptionRequest,
-} from '@eventloom/core';
+import { AggregateQueues, DuplicateSubscriberError, EventTransport, Subscription, SubscriptionRequest } from '@eventloom/core';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 /**
@@ -39,16 +33,14 @@ class InMemorySubscription implements Subscription {
   readonly subscriberId: string;
   private readonly eventTypes: Set<string>;
   private readonly aggregateTypes: Set<string>;
-  private readonly queues = new Map<string, StoredEvent[]>();
-  /** Positions dispatched but not yet handled, to report a safe resume point. */
-  private readonly inFlight = new Set<number>();
+  private readonly queues: AggregateQueues;
   private readonly idleWaiters: Array<() => void> = [];
   private unsubscribe?: () => void;
   private closed = false;
 
   constructor(
     private readonly store: InMemoryEventStore,
-    private readonly request: SubscriptionRequest,
+    request: SubscriptionRequest,
     private cursor: number,
     private readonly savePosition: (position: number) => void,
     private readonly onClose: () => void,
@@ -56,6 +48,7 @@ class InMemorySubscription implements Subscription {
     this.subscriberId = request.subscriberId;
     this.eventTypes = new Set(request.eventTypes);
     this.aggregateTypes = new Set(request.aggregateTypes);
+    this.queues = new AggregateQueues(request.handle, cursor, () => this.notifyIdle());
   }
 
   start(): void {
@@ -64,7 +57,7 @@ class InMemorySubscription implements Subscription {
   }
 
   idle(): boolean {
-    return this.inFlight.size === 0 && this.cursor >= this.store.headPosition;
+    return this.queues.inFlight === 0 && this.cursor >= this.store.headPosition;
   }
 
   caughtUp(): Promise<void> {
@@ -76,50 +69,25 @@ class InMemorySubscription implements Subscription {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe?.();
-    // Resume from the oldest event not yet handled: redelivery over loss.
-    const lowestUnhandled = this.inFlight.size ? Math.min(...this.inFlight) : this.cursor + 1;
-    this.savePosition(lowestUnhandled - 1);
+    this.queues.stop();
+    // Resume after the last event below which everything was handled: redelivery over loss.
+    this.savePosition(this.queues.watermark);
     this.onClose();
-    this.notifyIdle(true);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private pump(): void {
     if (this.closed) return;
     for (const event of this.store.readLog(this.cursor + 1)) {
       this.cursor = event.position!;
-      if (!this.eventTypes.has(event.eventType) || !this.aggregateTypes.has(event.aggregateType)) continue;
-      this.inFlight.add(this.cursor);
-      const k = `${event.aggregateType}\u0000${event.aggregateId}`;
-      const queue = this.queues.get(k);
-      if (queue) {
-        queue.push(event);
-      } else {
-        this.queues.set(k, [event]);
-        void this.drain(k);
-      }
+      if (this.eventTypes.has(event.eventType) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
+      else this.queues.skip(this.cursor);
     }
-    this.notifyIdle(false);
+    this.notifyIdle();
   }
 
-  private async drain(k: string): Promise<void> {
-    const queue = this.queues.get(k)!;
-    while (queue.length > 0 && !this.closed) {
-      const event = queue[0];
-      try {
-        await this.request.handle(event);
-      } catch {
-        // Only a closing subscription gives up on an event; it stays unacknowledged.
-        return;
-      }
-      queue.shift();
-      this.inFlight.delete(event.position!);
-      this.notifyIdle(false);
-    }
-    this.queues.delete(k);
-  }
-
-  private notifyIdle(force: boolean): void {
-    if (!force && !this.idle()) return;
+  private notifyIdle(): void {
+    if (!this.idle()) return;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

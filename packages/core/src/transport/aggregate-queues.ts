@@ -1,4 +1,5 @@
 import { StoredEvent } from '../typing/stored-event';
+import { sleep } from '../runtime/backoff';
 
 /**
  * Runs events through `handle` in order per aggregate and concurrently across
@@ -60,13 +61,19 @@ export class AggregateQueues {
 
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
+    let failures = 0;
     while (queue.length > 0 && !this.stopped) {
       const event = queue[0];
       try {
         await this.handle(event);
+        failures = 0;
       } catch {
-        // Only a stopping subscription gives up on an event; it stays unacknowledged and is redelivered.
-        return;
+        // handle() fails only when it could not even park the event (e.g. the dead-letter
+        // store is down) or the subscription is stopping. Never skip it: try it again later,
+        // holding up only this aggregate; a stopping subscription leaves it for redelivery.
+        if (this.stopped) break;
+        await sleep(Math.min(5_000, 100 * 2 ** failures++));
+        continue;
       }
       queue.shift();
       const entry = this.donePositions.get(event.position!)!;
@@ -74,7 +81,7 @@ export class AggregateQueues {
       entry.done = true;
       this.advance();
     }
-    this.queues.delete(key);
+    if (queue.length === 0) this.queues.delete(key);
   }
 
   private advance(): void {
