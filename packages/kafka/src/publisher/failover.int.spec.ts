@@ -18,11 +18,15 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
   let kafka: Awaited<ReturnType<typeof testAdmin>>;
   const children: ChildPublisher[] = [];
 
-  const startChild = async (tablePrefix: string, prefix: string, batchSize: number) => {
-    const child = await ChildPublisher.start([
-      '--mysql', db.url, '--kafka', brokers.join(','), '--table-prefix', tablePrefix, '--topic-prefix', prefix,
-      '--batch-size', String(batchSize), '--poll-ms', '10',
-    ]);
+  const startChild = async (tablePrefix: string, prefix: string, batchSize: number, sendDelayMs = 0) => {
+    const child = await ChildPublisher.start(
+      [
+        '--mysql', db.url, '--kafka', brokers.join(','), '--table-prefix', tablePrefix, '--topic-prefix', prefix,
+        '--batch-size', String(batchSize), '--poll-ms', '10',
+      ],
+      // 20 ms per 100-event batch caps a publisher near 5,000 events/s: the kill lands mid-stream on any machine.
+      { EVENTLOOM_TEST_SEND_DELAY_MS: String(sendDelayMs) },
+    );
     children.push(child);
     return child;
   };
@@ -64,9 +68,9 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       const events = interleavedEvents('KCounter', 500, 40, 'KCounterAdded');
       await insertEvents(db.pool, events, 'a_');
 
-      const first = await startChild('a_', prefix, 100);
+      const first = await startChild('a_', prefix, 100, 20);
       await eventually(() => first.leads, 'the first publisher to lead');
-      const second = await startChild('a_', prefix, 100);
+      const second = await startChild('a_', prefix, 100, 20);
       await eventually(async () => (await count('SELECT COUNT(*) AS n FROM a_events WHERE published = 1')) >= 2_000, 'some events published');
       await first.crash();
       const crashedAt = Date.now();

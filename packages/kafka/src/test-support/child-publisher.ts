@@ -14,11 +14,11 @@ export class ChildPublisher {
     process.on('exit', () => (this.exited = true));
   }
 
-  static async start(args: string[]): Promise<ChildPublisher> {
+  static async start(args: string[], env: Record<string, string> = {}): Promise<ChildPublisher> {
     const here = __dirname;
     const child = spawn(process.execPath, ['-r', path.join(here, 'register.js'), path.join(here, '..', 'cli.ts'), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env },
+      env: { ...process.env, ...env },
     });
     const publisher = new ChildPublisher(child);
     await eventually(() => publisher.saw('publisher started') || publisher.exited, 'the child publisher to start', 60_000);
