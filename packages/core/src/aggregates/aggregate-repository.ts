@@ -36,6 +36,12 @@ export interface CommandOptions {
   /** For create: the aggregate id to use (default: a new UUIDv7). */
   readonly id?: string;
   readonly triggeringEvent?: TriggeringEvent;
+  /**
+   * What makes a repeat of this command recognisable: stored as the events'
+   * triggering event and checked before the command runs. Defaults to the
+   * triggering event's id; EventContext gives each command of a handler its own.
+   */
+  readonly idempotencyKey?: string;
   readonly correlationId?: string;
   readonly causationId?: string;
   /** Extra metadata stored with every event this command produces. */
@@ -96,9 +102,10 @@ export class AggregateRepository {
     try {
       return await this.append(definition, id, aggregate, { version: 0 }, decided, 0, options);
     } catch (error) {
-      if (error instanceof DuplicateAggregateError && options.triggeringEvent) {
-        const existing = await this.rehydrate<A>(definition, id, options.triggeringEvent.eventId);
-        if (existing?.stream.alreadyTriggeredBy) return this.unchanged(id, existing);
+      const key = idempotencyKey(options);
+      if (error instanceof DuplicateAggregateError && key) {
+        const existing = await this.rehydrate<A>(definition, id, key);
+        if (existing?.stream.alreadyTriggeredBy) return { ...this.unchanged(id, existing), events: [] };
       }
       throw error;
     }
@@ -112,9 +119,9 @@ export class AggregateRepository {
   ): Promise<AggregateWithMetadata<A>> {
     const definition = aggregateDefinition(cls);
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.rehydrate<A>(definition, id, options.triggeringEvent?.eventId);
+      const loaded = await this.rehydrate<A>(definition, id, idempotencyKey(options));
       if (!loaded) throw new AggregateNotFoundError(definition.type, id);
-      if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, loaded);
+      if (loaded.stream.alreadyTriggeredBy) return { ...this.unchanged(id, loaded), events: [] };
       const decided = processCommand(definition, loaded.aggregate, command);
       if (decided.length === 0) return { ...this.unchanged(id, loaded), events: [] };
       try {
@@ -191,7 +198,7 @@ export class AggregateRepository {
         aggregateType: definition.type,
         aggregateId: id,
         version: stream.version + index + 1,
-        triggeringEventId: options.triggeringEvent?.eventId,
+        triggeringEventId: idempotencyKey(options),
         metadata: {
           ...options.metadata,
           correlationId,
@@ -234,4 +241,8 @@ export class AggregateRepository {
       snapshotVersion: snapshot ? snapshot.version : snapshotVersion,
     };
   }
+}
+
+function idempotencyKey(options: CommandOptions): string | undefined {
+  return options.idempotencyKey ?? options.triggeringEvent?.eventId;
 }

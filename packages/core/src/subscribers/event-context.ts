@@ -2,8 +2,9 @@ import { Class } from '../typing/class';
 import { EventEnvelope } from '../typing/event-envelope';
 import { AggregateRepository, AggregateWithMetadata, CommandOptions } from '../aggregates/aggregate-repository';
 import { derivedId } from '../runtime/ids';
+import { aggregateDefinition } from '../aggregates/aggregate-metadata';
 
-type ContextCommandOptions = Omit<CommandOptions, 'triggeringEvent'>;
+type ContextCommandOptions = Omit<CommandOptions, 'triggeringEvent' | 'idempotencyKey'>;
 
 /** What an event handler receives: the typed event, its metadata, and idempotent command helpers. */
 export interface EventContext<E = object> extends EventEnvelope<E> {
@@ -13,13 +14,17 @@ export interface EventContext<E = object> extends EventEnvelope<E> {
   readonly attempt: number;
   /**
    * Updates an aggregate with this event as the triggering event: running the
-   * handler again for the same event does not run the command twice.
+   * handler again for the same event does not run the command twice. Each
+   * command a handler sends gets its own key (event, subscriber, and its place
+   * among the handler's commands), so a handler may send several, and several
+   * subscribers may react to one event, without one hiding another.
    */
   update<A extends object>(cls: Class<A>, id: string, command: object, options?: ContextCommandOptions): Promise<AggregateWithMetadata<A>>;
   /**
    * Creates an aggregate with this event as the triggering event. Unless an id
-   * is given, the id is derived from the event id, the subscriber and the
-   * aggregate class, so a redelivery finds the aggregate already created.
+   * is given, the id is derived from the event id, the subscriber, the
+   * aggregate type and the command's place in the handler, so a redelivery
+   * finds the aggregate already created.
    */
   create<A extends object>(cls: Class<A>, command: object, options?: ContextCommandOptions): Promise<AggregateWithMetadata<A>>;
 }
@@ -31,16 +36,25 @@ export function eventContext<E>(
   repository: AggregateRepository,
 ): EventContext<E> {
   const triggeringEvent = { eventId: envelope.eventId, metadata: envelope.metadata };
+  // A handler that runs again sends the same commands in the same order, so the nth command gets the same key.
+  let commands = 0;
+  const nextKey = () => {
+    const n = commands++;
+    return n === 0 ? `${envelope.eventId}:${subscriberId}` : `${envelope.eventId}:${subscriberId}#${n}`;
+  };
   return {
     ...envelope,
     subscriberId,
     attempt,
-    update: (cls, id, command, options) => repository.update(cls, id, command, { ...options, triggeringEvent }),
-    create: (cls, command, options) =>
-      repository.create(cls, command, {
+    update: (cls, id, command, options) => repository.update(cls, id, command, { ...options, triggeringEvent, idempotencyKey: nextKey() }),
+    create: (cls, command, options) => {
+      const idempotencyKey = nextKey();
+      return repository.create(cls, command, {
         ...options,
-        id: options?.id ?? derivedId(envelope.eventId, subscriberId, cls.name),
+        id: options?.id ?? derivedId(idempotencyKey, aggregateDefinition(cls).type),
         triggeringEvent,
-      }),
+        idempotencyKey,
+      });
+    },
   };
 }

@@ -14,6 +14,10 @@ const HANDLERS = Symbol.for('eventloom:event-handlers');
 
 export function defineSubscriber(cls: Class, subscriberId: string): void {
   if (!subscriberId) throw new InvalidDefinitionError(`@EventSubscriber on ${cls.name} needs a non-empty subscriber id.`);
+  // Stored with the event id as the idempotency key of the commands it sends (255 characters at most).
+  if (subscriberId.length > 150) {
+    throw new InvalidDefinitionError(`@EventSubscriber on ${cls.name}: the subscriber id is ${subscriberId.length} characters; use at most 150.`);
+  }
   Reflect.defineMetadata(SUBSCRIBER_ID, subscriberId, cls);
 }
 
