@@ -69,7 +69,7 @@ class InMemorySubscription implements Subscription {
     if (this.closed) return;
     this.closed = true;
     this.unsubscribe?.();
-    this.queues.stop();
+    await this.queues.stop();
     // Resume after the last event below which everything was handled: redelivery over loss.
     this.savePosition(this.queues.watermark);
     this.onClose();

@@ -47,6 +47,7 @@ export class Eventloom {
     if (this.subscriptions.has(definition.subscriberId)) throw new DuplicateSubscriberError(definition.subscriberId);
     const placeholder: Subscription = { subscriberId: definition.subscriberId, close: async () => {} };
     this.subscriptions.set(definition.subscriberId, placeholder);
+    let subscriptionClosed = false;
     try {
       const subscription = await this.transport.subscribe({
         subscriberId: definition.subscriberId,
@@ -57,11 +58,22 @@ export class Eventloom {
           deadLetters: this.deadLetters,
           logger: this.logger,
           options: this.delivery,
-          isClosed: () => this.closed,
+          isClosed: () => this.closed || subscriptionClosed,
         }),
       });
-      this.subscriptions.set(definition.subscriberId, subscription);
-      return subscription;
+      // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
+      const tracked: Subscription = {
+        subscriberId: subscription.subscriberId,
+        caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
+        idle: subscription.idle && (() => subscription.idle!()),
+        close: async () => {
+          subscriptionClosed = true;
+          await subscription.close();
+          if (this.subscriptions.get(definition.subscriberId) === tracked) this.subscriptions.delete(definition.subscriberId);
+        },
+      };
+      this.subscriptions.set(definition.subscriberId, tracked);
+      return tracked;
     } catch (error) {
       this.subscriptions.delete(definition.subscriberId);
       throw error;

@@ -14,6 +14,7 @@ export class AggregateQueues {
   private head = 0;
   private readonly donePositions = new Map<number, { position: number; done: boolean }>();
   private stopped = false;
+  private readonly draining = new Set<Promise<void>>();
   private readonly waiters: Array<() => void> = [];
   watermark: number;
 
@@ -45,7 +46,9 @@ export class AggregateQueues {
       queue.push(event);
     } else {
       this.queues.set(key, [event]);
-      void this.drain(key);
+      const drain = this.drain(key);
+      this.draining.add(drain);
+      void drain.finally(() => this.draining.delete(drain));
     }
   }
 
@@ -54,9 +57,11 @@ export class AggregateQueues {
     while (this.inFlight >= limit && !this.stopped) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
-  stop(): void {
+  /** Stops taking events; resolves once every handler already running has returned. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
+    await Promise.all([...this.draining]);
   }
 
   private async drain(key: string): Promise<void> {

@@ -28,21 +28,33 @@ export interface PublicationLogTransportOptions {
  * A crash therefore redelivers, never skips.
  */
 export class PublicationLogTransport implements EventTransport {
-  private readonly active = new Map<string, LogSubscription>();
+  private readonly active = new Map<string, Promise<LogSubscription>>();
 
   constructor(private readonly options: PublicationLogTransportOptions) {}
 
   async subscribe(request: SubscriptionRequest): Promise<Subscription> {
     if (this.active.has(request.subscriberId)) throw new DuplicateSubscriberError(request.subscriberId);
-    const start = await this.options.checkpoints.load(request.subscriberId);
-    const subscription = new LogSubscription(request, start, this.options, () => this.active.delete(request.subscriberId));
-    this.active.set(request.subscriberId, subscription);
-    subscription.start();
-    return subscription;
+    // Claim the id before the first await, so that a concurrent subscribe with it is refused.
+    const claim = new Promise<LogSubscription>((resolve, reject) => {
+      this.options.checkpoints.load(request.subscriberId).then((start) => {
+        const subscription = new LogSubscription(request, start, this.options, () => {
+          if (this.active.get(request.subscriberId) === claim) this.active.delete(request.subscriberId);
+        });
+        subscription.start();
+        resolve(subscription);
+      }, reject);
+    });
+    this.active.set(request.subscriberId, claim);
+    try {
+      return await claim;
+    } catch (error) {
+      this.active.delete(request.subscriberId);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.active.values()].map((s) => s.close()));
+    await Promise.all([...this.active.values()].map(async (claim) => (await claim.catch(() => undefined))?.close()));
   }
 }
 
@@ -92,7 +104,7 @@ class LogSubscription implements Subscription {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.saveTimer);
-    this.queues.stop();
+    await this.queues.stop();
     await this.loop;
     await this.saving;
     await this.save();

@@ -139,9 +139,44 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       expect(parked[0]).toMatchObject({ attempts: 4, error: `Error: refused ${counterId} v2` });
     });
 
-    it('refuses a second subscriber with the same id', async () => {
-      await loom.subscribe(recorder(id('only-once')));
-      await expect(loom.subscribe(recorder(id('only-once')))).rejects.toBeInstanceOf(DuplicateSubscriberError);
+    it('refuses a second subscriber with the same id, also when both subscribe at once', async () => {
+      const request = (subscriberId: string) => ({
+        subscriberId,
+        aggregateTypes: ['ContractCounter'],
+        eventTypes: ['ContractCounterOpened'],
+        handle: async () => {},
+      });
+      const first = await harness.transport.subscribe(request(id('only-once')));
+      await expect(harness.transport.subscribe(request(id('only-once')))).rejects.toBeInstanceOf(DuplicateSubscriberError);
+      await first.close();
+      const results = await Promise.allSettled([harness.transport.subscribe(request(id('racing'))), harness.transport.subscribe(request(id('racing')))]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(DuplicateSubscriberError) });
+      await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    });
+
+    it('lets a closed subscriber id subscribe again, and waits for running handlers on close', async () => {
+      let running = 0;
+      let finishedAfterClose = false;
+      let closed = false;
+      @EventSubscriber(id('reopened'))
+      class Slow {
+        @EventHandlerMethod(CounterOpened) async opened() {
+          running++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (closed) finishedAfterClose = true;
+          running--;
+        }
+      }
+      await counters(3, 0);
+      const subscription = await loom.subscribe(new Slow());
+      await until(() => running > 0, 'a handler to start');
+      await subscription.close();
+      closed = true;
+      expect(running).toBe(0);
+      expect(finishedAfterClose).toBe(false);
+      const again = await loom.subscribe(new Slow());
+      await again.close();
     });
 
     it('resumes a durable subscription where it stopped: nothing lost', async () => {
