@@ -55,14 +55,30 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
         }
       }
     }
-    const reason = lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError);
+    const reason = truncate(lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError));
+    try {
+      await deps.deadLetters.park({
+        subscriberId: definition.subscriberId,
+        event: stored,
+        error: reason,
+        attempts: Math.min(attempt, deps.options.maxAttempts),
+        parkedAt: new Date(),
+      });
+    } catch (error) {
+      // The transport tries the event again later; it is never skipped unparked.
+      deps.logger.error(`subscriber '${definition.subscriberId}' could not park ${stored.eventType} ${stored.eventId}`, {
+        reason,
+        parkError: String(error),
+      });
+      throw error;
+    }
     deps.logger.error(`subscriber '${definition.subscriberId}' parked ${stored.eventType} ${stored.eventId}`, { reason });
-    await deps.deadLetters.park({
-      subscriberId: definition.subscriberId,
-      event: stored,
-      error: reason,
-      attempts: Math.min(attempt, deps.options.maxAttempts),
-      parkedAt: new Date(),
-    });
   };
+}
+
+/** Error texts can be huge (a stack, a response body); a reason to read needs only the start. */
+const MAX_REASON_CHARS = 8_000;
+
+function truncate(reason: string): string {
+  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length - MAX_REASON_CHARS} more characters)`;
 }
