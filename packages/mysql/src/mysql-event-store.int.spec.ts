@@ -1,6 +1,6 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, afterEvents, newId, NewEvent, OptimisticConcurrencyError } from '@eventloom/core';
-import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing';
+import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing';
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';
 import { Ledger, OpenLedger, PostEntries } from './test-support/ledger-model';
@@ -24,19 +24,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function counterEvent(aggregateId: string, version: number, overrides: Partial<NewEvent> = {}): NewEvent {
-  return {
-    eventId: newId(),
-    eventType: 'ContractCounterAdded',
-    eventData: JSON.stringify({ amount: { value: version } }),
-    aggregateType: 'ContractCounter',
-    aggregateId,
-    version,
-    metadata: { correlationId: newId(), schemaVersion: 1 },
-    timestamp: new Date(),
-    ...overrides,
-  };
-}
+const counterEvent = rawEvent;
 
 describe('MySqlEventStore on MariaDB', () => {
   it('loses nothing when 50 updates of one aggregate race from 10 separate pools', async () => {

@@ -19,7 +19,8 @@ export interface EventStoreHarness {
   readonly teardown?: () => Promise<void>;
 }
 
-function rawEvent(aggregateId: string, version: number, overrides: Partial<NewEvent> = {}): NewEvent {
+/** A serialized ContractCounterAdded at `version`, for tests that write to a store directly. */
+export function rawEvent(aggregateId: string, version: number, overrides: Partial<NewEvent> = {}): NewEvent {
   return {
     eventId: newId(),
     eventType: 'ContractCounterAdded',
