@@ -175,7 +175,9 @@ print_log_tail() {
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
   while ((SECONDS < deadline)); do
-    if ! is_broker_pid "$pid"; then
+    # Liveness only: right after the spawn, /proc/PID/cmdline can be read mid-exec
+    # (setsid -> nohup -> java) and not name kafka.Kafka yet.
+    if ! kill -0 "$pid" 2>/dev/null; then
       print_log_tail
       rm -f "$PIDFILE"
       die "broker process $pid exited during startup"
