@@ -20,6 +20,9 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, timestamp: _t, logger: _l, stack: _s, ...details } = entry.log as LogEntry['log'] & Record<string, unknown>;
+      // The publisher bounds its producer's retries on purpose (a stuck send must fail over, not hang);
+      // exactly-once is not what it relies on: consumers drop repeats by version and position.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       const text = `kafkajs ${entry.namespace}: ${message}`;
       if (entry.level === logLevel.ERROR) logger.error(text, details);
       else if (entry.level === logLevel.WARN) logger.warn(text, details);
