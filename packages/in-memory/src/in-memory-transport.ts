@@ -56,6 +56,10 @@ class InMemorySubscription implements Subscription {
     this.pump();
   }
 
+  position(): number {
+    return this.queues.watermark;
+  }
+
   idle(): boolean {
     return this.queues.inFlight === 0 && this.cursor >= this.store.headPosition;
   }

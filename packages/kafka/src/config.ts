@@ -21,18 +21,10 @@ export function resolveBrokers(brokers?: string | readonly string[]): string[] {
   return list;
 }
 
-/** A MySQL table prefix: letters, digits and underscores only, as it is spliced into SQL. */
-export function checkTablePrefix(prefix: string | undefined): string {
-  const value = prefix ?? '';
-  if (!/^[A-Za-z0-9_]*$/.test(value)) {
-    throw new KafkaConfigurationError(`Table prefix '${value}' may hold only letters, digits and underscores.`);
-  }
-  return value;
-}
-
 /** The tables of this package, beside @eventloom/mysql's under the same prefix. */
 export function kafkaTableNames(prefix: string | undefined): { readonly parkedEvents: string; readonly rebuildMarks: string } {
-  const { prefix: checked } = tableNames(checkTablePrefix(prefix));
+  // @eventloom/mysql's tableNames validates the prefix (it is spliced into SQL).
+  const { prefix: checked } = tableNames(prefix ?? '');
   return { parkedEvents: `\`${checked}parked_events\``, rebuildMarks: `\`${checked}rebuild_marks\`` };
 }
 

@@ -194,7 +194,7 @@ export class AggregateRepository {
       return {
         eventId: newId(),
         eventType,
-        eventData: eventTypes.serialize(event),
+        eventData: eventTypes.serialize(event, eventType),
         aggregateType: definition.type,
         aggregateId: id,
         version: stream.version + index + 1,

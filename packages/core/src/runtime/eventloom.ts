@@ -66,6 +66,7 @@ export class Eventloom {
         subscriberId: subscription.subscriberId,
         caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
         idle: subscription.idle && (() => subscription.idle!()),
+        position: subscription.position && (() => subscription.position!()),
         close: async () => {
           subscriptionClosed = true;
           await subscription.close();
@@ -82,12 +83,14 @@ export class Eventloom {
 
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */
   async caughtUp(): Promise<void> {
-    // A handler may append events that another subscriber then handles: wait until all are quiet at once.
+    // A handler may append events that another subscriber then handles, possibly after that
+    // subscriber already looked: repeat until a pass in which no subscription moved.
     for (;;) {
       const subscriptions = [...this.subscriptions.values()];
+      const before = subscriptions.map((s) => s.position?.());
       await Promise.all(subscriptions.map((s) => s.caughtUp?.()));
       await new Promise((resolve) => setImmediate(resolve));
-      if (subscriptions.every((s) => s.idle?.() ?? true)) return;
+      if (subscriptions.every((s, i) => (s.idle?.() ?? true) && s.position?.() === before[i])) return;
     }
   }
 

@@ -7,12 +7,17 @@ import { sleep } from '../runtime/backoff';
  * which every dispatched (or skipped) event is done. Positions must be
  * dispatched in increasing order.
  */
+interface Slot {
+  readonly position: number;
+  done: boolean;
+}
+
 export class AggregateQueues {
-  private readonly queues = new Map<string, StoredEvent[]>();
+  /** Per aggregate, its events waiting with their slots in `order`. */
+  private readonly queues = new Map<string, Array<{ event: StoredEvent; slot: Slot }>>();
   /** Positions in dispatch order, with whether each is done; the head advances the watermark. */
-  private readonly order: Array<{ position: number; done: boolean }> = [];
+  private readonly order: Slot[] = [];
   private head = 0;
-  private readonly donePositions = new Map<number, { position: number; done: boolean }>();
   private stopped = false;
   private readonly draining = new Set<Promise<void>>();
   private readonly waiters: Array<() => void> = [];
@@ -37,15 +42,14 @@ export class AggregateQueues {
   }
 
   dispatch(event: StoredEvent): void {
-    const entry = { position: event.position!, done: false };
-    this.order.push(entry);
-    this.donePositions.set(entry.position, entry);
+    const slot: Slot = { position: event.position!, done: false };
+    this.order.push(slot);
     const key = `${event.aggregateType}\u0000${event.aggregateId}`;
     const queue = this.queues.get(key);
     if (queue) {
-      queue.push(event);
+      queue.push({ event, slot });
     } else {
-      this.queues.set(key, [event]);
+      this.queues.set(key, [{ event, slot }]);
       const drain = this.drain(key);
       this.draining.add(drain);
       void drain.finally(() => this.draining.delete(drain));
@@ -68,7 +72,7 @@ export class AggregateQueues {
     const queue = this.queues.get(key)!;
     let failures = 0;
     while (queue.length > 0 && !this.stopped) {
-      const event = queue[0];
+      const { event, slot } = queue[0];
       try {
         await this.handle(event);
         failures = 0;
@@ -81,9 +85,7 @@ export class AggregateQueues {
         continue;
       }
       queue.shift();
-      const entry = this.donePositions.get(event.position!)!;
-      this.donePositions.delete(event.position!);
-      entry.done = true;
+      slot.done = true;
       this.advance();
     }
     if (queue.length === 0) this.queues.delete(key);

@@ -21,6 +21,8 @@ export interface Subscription {
   caughtUp?(): Promise<void>;
   /** True when nothing is queued or in flight (where the transport can tell). */
   idle?(): boolean;
+  /** The position up to which every event is handled (where the transport tracks positions). */
+  position?(): number;
   close(): Promise<void>;
 }
 

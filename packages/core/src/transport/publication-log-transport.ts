@@ -91,6 +91,10 @@ class LogSubscription implements Subscription {
     this.loop = this.run();
   }
 
+  position(): number {
+    return this.queues.watermark;
+  }
+
   idle(): boolean {
     return this.queues.inFlight === 0;
   }

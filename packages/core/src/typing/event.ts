@@ -82,8 +82,9 @@ export class EventTypeRegistry {
     return this.byName.has(type);
   }
 
-  serialize(event: object): string {
-    const info = this.byName.get(this.typeOfInstance(event));
+  /** `type` may be passed when the caller already looked it up. */
+  serialize(event: object, type: string = this.typeOfInstance(event)): string {
+    const info = this.byName.get(type);
     return info && this.isPlain(info) ? JSON.stringify(event) : JSON.stringify(instanceToPlain(event));
   }
 

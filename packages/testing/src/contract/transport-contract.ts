@@ -179,6 +179,23 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       await again.close();
     });
 
+    it('is caught up only when events that handlers appended for other subscribers are handled too', async () => {
+      @EventSubscriber(id('cascade-source'))
+      class Source {
+        @EventHandlerMethod(CounterOpened) async opened(ctx: EventContext<CounterOpened>) {
+          // Let the other subscriber look, and find nothing, before this appends.
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          await ctx.update(Counter, ctx.aggregateId, new AddToCounter(5));
+        }
+      }
+      const follower = recorder(id('cascade-follower'));
+      await loom.subscribe(new Source());
+      await loom.subscribe(follower);
+      const { id: counterId } = await loom.repository.create(Counter, new OpenCounter(1));
+      await loom.caughtUp();
+      expect(follower.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2]);
+    });
+
     it('resumes a durable subscription where it stopped: nothing lost', async () => {
       const subscriberId = id('durable');
       const ids = await counters(3, 3);
