@@ -1,4 +1,5 @@
 import {
+  aggregateKey,
   AggregateStream,
   AppendRequest,
   DuplicateAggregateError,
@@ -30,7 +31,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
 
   async load(aggregateType: string, aggregateId: string, options: LoadOptions = {}): Promise<AggregateStream | undefined> {
     this.assertOpen();
-    const stream = this.streams.get(key(aggregateType, aggregateId));
+    const stream = this.streams.get(aggregateKey(aggregateType, aggregateId));
     if (!stream) return undefined;
     const from = stream.snapshot?.version ?? 0;
     return {
@@ -43,7 +44,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
 
   async append(request: AppendRequest): Promise<void> {
     this.assertOpen();
-    const k = key(request.aggregateType, request.aggregateId);
+    const k = aggregateKey(request.aggregateType, request.aggregateId);
     const existing = this.streams.get(k);
     const current = existing?.events.length ?? 0;
     if (request.expectedVersion === 0 && existing) {
@@ -72,7 +73,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   }
 
   async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
-    return [...(this.streams.get(key(aggregateType, aggregateId))?.events ?? [])];
+    return [...(this.streams.get(aggregateKey(aggregateType, aggregateId))?.events ?? [])];
   }
 
   /** Events by global position (1-based), from `position` on. */
@@ -107,8 +108,4 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   private assertOpen(): void {
     if (this.closed) throw new EventloomError('The in-memory event store is closed.');
   }
-}
-
-function key(aggregateType: string, aggregateId: string): string {
-  return `${aggregateType}\u0000${aggregateId}`;
 }

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { consoleLogger, Logger } from '@eventloom/core';
+import { consoleLogger, describeError, Logger } from '@eventloom/core';
 import { startPublisher } from './publisher/publisher';
-import { describe } from './errors';
 
 const usage = `Usage: eventloom-publisher --mysql <url> [--kafka host:port,...] [options]
 
@@ -73,7 +72,7 @@ if (require.main === module) {
   runPublisherCli(process.argv.slice(2)).then(
     () => process.exit(0),
     (error: unknown) => {
-      process.stderr.write(`eventloom-publisher: ${describe(error)}\n`);
+      process.stderr.write(`eventloom-publisher: ${describeError(error)}\n`);
       process.exit(1);
     },
   );

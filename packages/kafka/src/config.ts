@@ -27,10 +27,3 @@ export function kafkaTableNames(prefix: string | undefined): { readonly parkedEv
   const { prefix: checked } = tableNames(prefix ?? '');
   return { parkedEvents: `\`${checked}parked_events\``, rebuildMarks: `\`${checked}rebuild_marks\`` };
 }
-
-export function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new KafkaConfigurationError(`${name} must be a positive integer, got ${value}.`);
-  }
-  return value;
-}

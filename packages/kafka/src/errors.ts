@@ -1,4 +1,4 @@
-import { EventloomError } from '@eventloom/core';
+import { ConfigurationError, describeError, EventloomError } from '@eventloom/core';
 
 /** No broker of the list answered. */
 export class BrokerUnreachableError extends EventloomError {
@@ -9,7 +9,7 @@ export class BrokerUnreachableError extends EventloomError {
     cause?: unknown,
   ) {
     super(
-      `Kafka is unreachable at ${brokers.join(', ')}: ${describe(cause)}. ` +
+      `Kafka is unreachable at ${brokers.join(', ')}: ${describeError(cause)}. ` +
         'Check that a broker runs there (KAFKA_BROKERS=host:port,...), e.g. `bash scripts/kafka.sh ensure`.',
       { cause },
     );
@@ -27,15 +27,10 @@ export class InvalidTopicNameError extends EventloomError {
 }
 
 /** A setting given to the publisher, transport or CLI that cannot work. */
-export class KafkaConfigurationError extends EventloomError {}
+export class KafkaConfigurationError extends ConfigurationError {}
 
 /** The publisher's errors, defined by @eventloom/mysql (where the publisher lives) and re-exported here. */
 export { LeadershipLostError, SequencerConflictError } from '@eventloom/mysql';
 
 /** A Kafka message that is not a well-formed published event. */
 export class UndecodableMessageError extends EventloomError {}
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}

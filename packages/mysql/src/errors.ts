@@ -1,4 +1,4 @@
-import { EventloomError } from '@eventloom/core';
+import { ConfigurationError, EventloomError } from '@eventloom/core';
 
 /** The server did not answer: down, still starting, wrong host or port, or a firewall. */
 export class MySqlUnreachableError extends EventloomError {
@@ -53,7 +53,7 @@ export class MySqlDatabaseMissingError extends EventloomError {
 }
 
 /** A bad URL, table prefix or option: fix the configuration, retrying cannot help. */
-export class MySqlConfigError extends EventloomError {}
+export class MySqlConfigError extends ConfigurationError {}
 
 /**
  * The connection died during an append. Before COMMIT was sent nothing was
@@ -85,9 +85,3 @@ export class LeadershipLostError extends EventloomError {
 
 /** The events table is not as the publisher left it: something else gives positions. */
 export class SequencerConflictError extends EventloomError {}
-
-/** An error's message, for logs and wrapped errors. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}

@@ -1,2 +1,4 @@
 export * from './eventloom-error';
 export * from './errors';
+export * from './configuration-error';
+export * from './describe-error';

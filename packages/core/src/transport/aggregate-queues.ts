@@ -1,5 +1,6 @@
 import { StoredEvent } from '../typing/stored-event';
 import { sleep } from '../runtime/backoff';
+import { aggregateKey } from './aggregate-key';
 
 /**
  * Runs events through `handle` in order per aggregate and concurrently across
@@ -44,7 +45,7 @@ export class AggregateQueues {
   dispatch(event: StoredEvent): void {
     const slot: Slot = { position: event.position!, done: false };
     this.order.push(slot);
-    const key = `${event.aggregateType}\u0000${event.aggregateId}`;
+    const key = aggregateKey(event.aggregateType, event.aggregateId);
     const queue = this.queues.get(key);
     if (queue) {
       queue.push({ event, slot });

@@ -1,3 +1,4 @@
+export * from './aggregate-key';
 export * from './event-transport';
 export * from './dead-letters';
 export * from './checkpoints';

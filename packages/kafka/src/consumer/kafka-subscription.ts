@@ -1,12 +1,12 @@
 import { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { DeadLetterStore, Logger, sleep, StoredEvent, Subscription, SubscriptionRequest } from '@eventloom/core';
-import { describe, KafkaConfigurationError } from '../errors';
+import { aggregateKey, DeadLetterStore, describeError, Logger, sleep, StoredEvent, Subscription, SubscriptionRequest } from '@eventloom/core';
+import { KafkaConfigurationError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { decodePublishedEvent } from '../wire/published-event-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 import type { KafkaTransportOptions } from './kafka-transport';
-import { aggregateKey, AggregateParking, supportsAggregateParking } from '../dead-letters/aggregate-parking';
+import { AggregateParking, supportsAggregateParking } from '../dead-letters/aggregate-parking';
 
 export interface SubscriptionDependencies {
   readonly kafka: Kafka;
@@ -161,7 +161,7 @@ export class KafkaSubscription implements Subscription {
       await payload.commitOffsetsIfNecessary();
       if (result.failed !== undefined && !this.closing) {
         this.deps.logger.warn(`subscriber '${this.subscriberId}': handling failed at ${tp}; the rest of the batch is delivered again`, {
-          error: describe(result.failed),
+          error: describeError(result.failed),
         });
         throw result.failed;
       }
@@ -175,7 +175,7 @@ export class KafkaSubscription implements Subscription {
     const decoded = decodePublishedEvent({ topic, partition, ...message });
     if (!decoded.ok) {
       const event = decoded.event;
-      return { offset: message.offset, key: `${topic}\u0000${event.aggregateId}`, run: () => this.park(event, decoded.reason) };
+      return { offset: message.offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
     if (!this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };

@@ -7,9 +7,10 @@ import {
   InMemoryDeadLetterStore,
   Logger,
   Subscription,
+  positiveInteger,
   SubscriptionRequest,
 } from '@eventloom/core';
-import { positiveInteger, resolveBrokers } from '../config';
+import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
 import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
@@ -99,7 +100,7 @@ export class KafkaTransport implements EventTransport {
     if (options.holdBackAfterPark && !supportsAggregateParking(this.deadLetters)) {
       throw new KafkaConfigurationError('holdBackAfterPark needs deadLetters that can tell parked aggregates apart, such as MySqlDeadLetterStore.');
     }
-    positiveInteger('partitions', options.partitions ?? 4);
+    positiveInteger('partitions', options.partitions ?? 4, KafkaConfigurationError);
   }
 
   /** The topic an aggregate type is published to. */

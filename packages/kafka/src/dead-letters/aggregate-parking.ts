@@ -13,10 +13,6 @@ export interface AggregateParking extends DeadLetterStore {
   onPark(listener: (entry: ParkedEvent) => void): () => void;
 }
 
-export function aggregateKey(aggregateType: string, aggregateId: string): string {
-  return `${aggregateType}\u0000${aggregateId}`;
-}
-
 export function supportsAggregateParking(store: DeadLetterStore): store is AggregateParking {
   const candidate = store as Partial<AggregateParking>;
   return typeof candidate.parkedAggregates === 'function' && typeof candidate.hasParked === 'function' && typeof candidate.onPark === 'function';

@@ -1,6 +1,6 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { ParkedEvent, StoredEvent } from '@eventloom/core';
-import { aggregateKey, AggregateParking } from './aggregate-parking';
+import { aggregateKey, ParkedEvent, StoredEvent } from '@eventloom/core';
+import { AggregateParking } from './aggregate-parking';
 import { kafkaTableNames } from '../config';
 import { UndecodableMessageError } from '../errors';
 import { MySqlHandle, MySqlSource, openMySql } from '@eventloom/mysql';

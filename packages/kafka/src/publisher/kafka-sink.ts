@@ -1,7 +1,8 @@
 import { Admin, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import { Logger, PublicationSink } from '@eventloom/core';
+import { Logger, positiveInteger, PublicationSink } from '@eventloom/core';
 import type { MySqlSequencedEvent } from '@eventloom/mysql';
-import { positiveInteger, resolveBrokers } from '../config';
+import { resolveBrokers } from '../config';
+import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';
 import { encodePublishedEvent } from '../wire/published-event-codec';
 import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
@@ -38,8 +39,8 @@ export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
     this.brokers = resolveBrokers(options.kafka?.brokers);
     this.topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
     topicFor('check', this.topicPrefix);
-    this.partitions = positiveInteger('partitions', options.partitions ?? 4);
-    this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000);
+    this.partitions = positiveInteger('partitions', options.partitions ?? 4, KafkaConfigurationError);
+    this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000, KafkaConfigurationError);
     this.kafka = createKafka({ brokers: this.brokers, clientId: options.kafka?.clientId ?? 'eventloom-publisher', logger: options.logger });
   }
 

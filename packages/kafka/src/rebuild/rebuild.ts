@@ -10,8 +10,11 @@ import {
   StoredEvent,
   subscriberDefinition,
   SubscriptionRequest,
+  positiveInteger,
+  aggregateKey,
 } from '@eventloom/core';
-import { positiveInteger, resolveBrokers } from '../config';
+import { resolveBrokers } from '../config';
+import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
 import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
 import { runKeyOrderedBatch } from '../consumer/key-ordered-batch';
@@ -89,7 +92,7 @@ export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pic
   const topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
   const groupId = (options.groupIdPrefix ?? '') + request.subscriberId;
   const topics = request.aggregateTypes.map((t) => topicFor(t, topicPrefix));
-  const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000);
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, KafkaConfigurationError);
   const kafka = createKafka({ brokers, clientId: options.kafka?.clientId ?? 'eventloom-rebuild', logger, config: options.kafka?.config });
   const admin = await connectAdmin(kafka, brokers);
   try {
@@ -112,7 +115,7 @@ export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pic
       if (batch.length === 0) break;
       const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
       const result = await runKeyOrderedBatch(
-        wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: `${event.aggregateType}\u0000${event.aggregateId}`, run: () => request.handle(event) })),
+        wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
         { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
       );
       if (result.failed !== undefined) throw result.failed;

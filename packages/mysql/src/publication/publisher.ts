@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { Connection } from 'mysql2/promise';
-import { consoleLogger, Logger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core';
+import { consoleLogger, describeError, Logger, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
-import { describeError as describe, MySqlConfigError } from '../errors';
+import { MySqlConfigError } from '../errors';
 import { tableNames, TableNames } from '../schema/table-names';
 import { LeaderLock } from './leader-lock';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
@@ -36,11 +36,6 @@ export async function startPublisher(options: MySqlPublisherOptions): Promise<Pu
   return publisher;
 }
 
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new MySqlConfigError(`${name} must be a positive integer, got ${value}.`);
-  return value;
-}
-
 /**
  * The publisher: storing is publishing. Any number may run; the one holding
  * the MySQL lock (see LeaderLock) sequences and sends, the others wait on the
@@ -72,9 +67,9 @@ class PublisherLoop implements Publisher {
 
   constructor(options: MySqlPublisherOptions) {
     this.tables = tableNames(options.tablePrefix);
-    this.batchSize = positiveInteger('batchSize', options.batchSize ?? 5000);
-    this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 25);
-    this.lockWaitSeconds = positiveInteger('lockWaitSeconds', options.lockWaitSeconds ?? 1);
+    this.batchSize = positiveInteger('batchSize', options.batchSize ?? 5000, MySqlConfigError);
+    this.pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? 25, MySqlConfigError);
+    this.lockWaitSeconds = positiveInteger('lockWaitSeconds', options.lockWaitSeconds ?? 1, MySqlConfigError);
     if (!options.mysqlUrl && !options.pool) throw new MySqlConfigError('startPublisher needs mysqlUrl or pool.');
     if (!options.sink) throw new MySqlConfigError('startPublisher needs a sink (e.g. inProcessSink()).');
     this.sink = options.sink;
@@ -91,7 +86,7 @@ class PublisherLoop implements Publisher {
     } catch (error) {
       await this.mysql.close();
       throw new MySqlConfigError(
-        `The publisher cannot read ${this.tables.events}: ${describe(error)}. Check the MySQL URL and run the migrations first.`,
+        `The publisher cannot read ${this.tables.events}: ${describeError(error)}. Check the MySQL URL and run the migrations first.`,
         { cause: error },
       );
     }
@@ -119,7 +114,7 @@ class PublisherLoop implements Publisher {
       this.wake?.();
       await this.running;
       await this.lock.release();
-      if (this.sinkStarted) await this.sink.stop().catch((error: unknown) => this.logger.warn(`publisher ${this.instanceId}: the sink did not stop cleanly`, { error: describe(error) }));
+      if (this.sinkStarted) await this.sink.stop().catch((error: unknown) => this.logger.warn(`publisher ${this.instanceId}: the sink did not stop cleanly`, { error: describeError(error) }));
       await this.mysql.close();
     })();
     return this.stopped;
@@ -132,7 +127,7 @@ class PublisherLoop implements Publisher {
       try {
         connection = await this.lock.acquire(this.lockWaitSeconds);
       } catch (error) {
-        this.logger.warn(`publisher ${this.instanceId}: cannot reach MySQL for the publisher lock`, { error: describe(error) });
+        this.logger.warn(`publisher ${this.instanceId}: cannot reach MySQL for the publisher lock`, { error: describeError(error) });
         await this.pause(Math.min(5_000, 250 * 2 ** failures++));
         continue;
       }
@@ -144,7 +139,7 @@ class PublisherLoop implements Publisher {
         await this.lead(connection);
       } catch (error) {
         if (!this.stopping) {
-          this.logger.warn(`publisher ${this.instanceId} stops leading`, { error: describe(error) });
+          this.logger.warn(`publisher ${this.instanceId} stops leading`, { error: describeError(error) });
         }
       } finally {
         this.leader = false;
@@ -211,7 +206,7 @@ class PublisherLoop implements Publisher {
         } catch (error) {
           ackedIds = ids.concat(ackedIds); // tried again with the next mark
           this.logger.warn(`publisher ${this.instanceId} could not mark positions up to ${upTo} published; will try again`, {
-            error: describe(error),
+            error: describeError(error),
           });
         }
       });
