@@ -8,12 +8,13 @@ import {
   LoadOptions,
   OptimisticConcurrencyError,
   PublicationLog,
+  SequencedEvent,
   Snapshot,
   StoredEvent,
 } from '@eventloom/core';
 
 interface Stream {
-  readonly events: StoredEvent[];
+  readonly events: SequencedEvent[];
   snapshot?: Snapshot;
   readonly triggeredBy: Set<string>;
 }
@@ -25,7 +26,7 @@ interface Stream {
  */
 export class InMemoryEventStore implements EventStore, PublicationLog {
   private readonly streams = new Map<string, Stream>();
-  private readonly log: StoredEvent[] = [];
+  private readonly log: SequencedEvent[] = [];
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
@@ -60,9 +61,9 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
         );
       }
     });
-    const stream = existing ?? { events: [], triggeredBy: new Set<string>() };
+    const stream: Stream = existing ?? { events: [], triggeredBy: new Set<string>() };
     for (const event of request.events) {
-      const stored: StoredEvent = { ...event, position: this.log.length + 1 };
+      const stored: SequencedEvent = { ...event, position: this.log.length + 1 };
       stream.events.push(stored);
       this.log.push(stored);
       if (event.triggeringEventId) stream.triggeredBy.add(event.triggeringEventId);
@@ -76,26 +77,17 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     return [...(this.streams.get(aggregateKey(aggregateType, aggregateId))?.events ?? [])];
   }
 
-  /** Events by global position (1-based), from `position` on. */
-  readLog(fromPosition: number, limit = Number.MAX_SAFE_INTEGER): StoredEvent[] {
-    return this.log.slice(fromPosition - 1, fromPosition - 1 + limit);
-  }
-
   /** The embedded store is its own sequencer: an event's position is given at append. */
-  async readPublished(afterPosition: number, limit: number): Promise<StoredEvent[]> {
-    return this.readLog(afterPosition + 1, limit);
+  async readPublished(afterPosition: number, limit: number): Promise<SequencedEvent[]> {
+    return this.log.slice(afterPosition, afterPosition + limit);
   }
 
   async lastPosition(): Promise<number> {
     return this.log.length;
   }
 
-  get headPosition(): number {
-    return this.log.length;
-  }
-
-  /** Called synchronously after every append. */
-  onAppend(listener: () => void): () => void {
+  /** Called synchronously after every append, so in-process readers wake at once instead of polling. */
+  watch(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

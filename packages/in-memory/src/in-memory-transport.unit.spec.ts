@@ -6,10 +6,14 @@ import {
   EventContext,
   EventHandlerMethod,
   EventSubscriber,
+  Eventloom,
+  InMemoryCheckpointStore,
   Process,
+  PublicationLogTransport,
   silentLogger,
 } from '@eventloom/core';
 import { embeddedEventloom } from './embedded';
+import { InMemoryEventStore } from './in-memory-event-store';
 
 @Event('TransportTicked')
 class Ticked {
@@ -100,4 +104,20 @@ describe('in-memory subscriptions', () => {
     await expect(loom.subscribe(recorder('only-once'))).rejects.toBeInstanceOf(DuplicateSubscriberError);
     await loom.close();
   });
+});
+
+describe('in-memory delivery is woken by appends', () => {
+  it('delivers an event appended after subscribing without waiting for a poll', async () => {
+    // A poll interval far beyond the test's timeout: only the store's wake-up can deliver in time.
+    const store = new InMemoryEventStore();
+    const transport = new PublicationLogTransport({ log: store, checkpoints: new InMemoryCheckpointStore(), pollIntervalMs: 600_000 });
+    const loom = new Eventloom({ eventStore: store, transport, logger: silentLogger });
+    const subscriber = recorder('woken');
+    await loom.subscribe(subscriber);
+    await new Promise((r) => setTimeout(r, 20)); // the reader has found nothing and is waiting
+    const { id } = await loom.repository.create(Clock, new Tick(7));
+    await loom.caughtUp();
+    expect(subscriber.seen).toEqual([{ aggregateId: id, n: 7, attempt: 1 }]);
+    await loom.close();
+  }, 5_000);
 });

@@ -1,5 +1,5 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { EventloomError, EventTooLargeError, NewEvent, StoredEvent } from '@eventloom/core';
+import { EventloomError, EventTooLargeError, NewEvent, SequencedEvent, StoredEvent } from '@eventloom/core';
 
 /** Columns read for every event, in this order. */
 export const EVENT_COLUMNS = 'event_id, event_type, event_data, entity_version, triggering_event, metadata, created_at, position';
@@ -131,6 +131,12 @@ export function publicationRowToStoredEvent(row: PublicationRow): StoredEvent {
     timestamp: toDate(row.created_at),
     position: row.position === null ? undefined : Number(row.position),
   };
+}
+
+/** A row read by position (WHERE position > ?), which therefore has one. */
+export function publicationRowToSequencedEvent(row: PublicationRow): SequencedEvent {
+  if (row.position === null) throw new EventloomError(`Event ${row.event_id} was read by position but has none.`);
+  return { ...publicationRowToStoredEvent(row), position: Number(row.position) };
 }
 
 export function toDate(value: Date | string): Date {

@@ -1,4 +1,4 @@
-import { StoredEvent } from '../typing/stored-event';
+import { SequencedEvent } from './publication-sink';
 
 /**
  * The event store read as the publication: every event in the order the
@@ -15,9 +15,15 @@ export interface PublicationLog {
    * order, at most `limit`. Includes events that have a position but whose
    * Kafka acknowledgement is not recorded yet: they are in the publication.
    */
-  readPublished(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  readPublished(afterPosition: number, limit: number): Promise<SequencedEvent[]>;
   /** The highest position given so far, 0 when none. */
   lastPosition(): Promise<number>;
+  /**
+   * Calls `listener` whenever new events may have become readable; returns a
+   * function that stops it. Optional: a log without it is polled. A log that
+   * sequences in process (the embedded store) has it, so readers wake at once.
+   */
+  watch?(listener: () => void): () => void;
 }
 
 /** What a running publisher reports about itself. */

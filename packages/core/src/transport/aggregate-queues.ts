@@ -1,4 +1,4 @@
-import { StoredEvent } from '../typing/stored-event';
+import { SequencedEvent } from '../publication/publication-sink';
 import { sleep } from '../runtime/backoff';
 import { aggregateKey } from './aggregate-key';
 
@@ -15,7 +15,7 @@ interface Slot {
 
 export class AggregateQueues {
   /** Per aggregate, its events waiting with their slots in `order`. */
-  private readonly queues = new Map<string, Array<{ event: StoredEvent; slot: Slot }>>();
+  private readonly queues = new Map<string, Array<{ event: SequencedEvent; slot: Slot }>>();
   /** Positions in dispatch order, with whether each is done; the head advances the watermark. */
   private readonly order: Slot[] = [];
   private head = 0;
@@ -25,7 +25,7 @@ export class AggregateQueues {
   watermark: number;
 
   constructor(
-    private readonly handle: (event: StoredEvent) => Promise<void>,
+    private readonly handle: (event: SequencedEvent) => Promise<void>,
     startPosition: number,
     private readonly onProgress: () => void = () => {},
   ) {
@@ -42,8 +42,8 @@ export class AggregateQueues {
     this.advance();
   }
 
-  dispatch(event: StoredEvent): void {
-    const slot: Slot = { position: event.position!, done: false };
+  dispatch(event: SequencedEvent): void {
+    const slot: Slot = { position: event.position, done: false };
     this.order.push(slot);
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     const queue = this.queues.get(key);

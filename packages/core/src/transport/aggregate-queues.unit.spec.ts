@@ -1,7 +1,7 @@
-import { StoredEvent } from '../typing/stored-event';
+import { SequencedEvent } from '../publication/publication-sink';
 import { AggregateQueues } from './aggregate-queues';
 
-function event(aggregateId: string, position: number): StoredEvent {
+function event(aggregateId: string, position: number): SequencedEvent {
   return {
     eventId: `e${position}`,
     eventType: 'T',
@@ -18,7 +18,7 @@ function event(aggregateId: string, position: number): StoredEvent {
 describe('AggregateQueues', () => {
   it('advances the watermark only over an unbroken run of handled or skipped positions', async () => {
     const release = new Map<number, () => void>();
-    const queues = new AggregateQueues((e) => new Promise<void>((resolve) => release.set(e.position!, resolve)), 0);
+    const queues = new AggregateQueues((e) => new Promise<void>((resolve) => release.set(e.position, resolve)), 0);
     queues.dispatch(event('a', 1));
     queues.dispatch(event('b', 2));
     queues.skip(3);

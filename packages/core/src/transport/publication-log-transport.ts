@@ -9,7 +9,7 @@ import { EventTransport, Subscription, SubscriptionRequest } from './event-trans
 export interface PublicationLogTransportOptions {
   readonly log: PublicationLog;
   readonly checkpoints: CheckpointStore;
-  /** Pause between reads when the log has nothing new, ms (default 20). */
+  /** Pause between reads when the log has nothing new and cannot be watched, ms (default 20). */
   readonly pollIntervalMs?: number;
   /** Events read per query (default 1000). */
   readonly batchSize?: number;
@@ -67,6 +67,11 @@ class LogSubscription implements Subscription {
   private cursor: number;
   private saved: number;
   private closed = false;
+  /** Set by the log's watch when new events may be readable; cleared before each read, so no wake-up is lost. */
+  private woken = false;
+  private wake?: () => void;
+  private unwatch?: () => void;
+  private readonly caughtUpWaiters: Array<{ target: number; resolve: () => void }> = [];
   private loop?: Promise<void>;
   private saving?: Promise<void>;
   private lastSave = 0;
@@ -84,10 +89,14 @@ class LogSubscription implements Subscription {
     this.eventTypes = new Set(request.eventTypes);
     this.aggregateTypes = new Set(request.aggregateTypes);
     this.logger = options.logger ?? consoleLogger;
-    this.queues = new AggregateQueues(request.handle, start, () => this.maybeSave());
+    this.queues = new AggregateQueues(request.handle, start, () => this.progressed());
   }
 
   start(): void {
+    this.unwatch = this.options.log.watch?.(() => {
+      this.woken = true;
+      this.wake?.();
+    });
     this.loop = this.run();
   }
 
@@ -101,13 +110,17 @@ class LogSubscription implements Subscription {
 
   async caughtUp(): Promise<void> {
     const target = await this.options.log.lastPosition();
-    while (!this.closed && this.queues.watermark < target) await sleep(5);
+    if (this.closed || this.queues.watermark >= target) return;
+    await new Promise<void>((resolve) => this.caughtUpWaiters.push({ target, resolve }));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.saveTimer);
+    this.unwatch?.();
+    this.wake?.();
+    for (const waiter of this.caughtUpWaiters.splice(0)) waiter.resolve();
     await this.queues.stop();
     await this.loop;
     await this.saving;
@@ -123,18 +136,35 @@ class LogSubscription implements Subscription {
       try {
         await this.queues.belowLimit(maxInFlight);
         if (this.closed) return;
+        this.woken = false;
         const events = await this.options.log.readPublished(this.cursor, batchSize);
         for (const event of events) {
-          this.cursor = event.position!;
+          this.cursor = event.position;
           if (this.eventTypes.has(event.eventType) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
           else this.queues.skip(this.cursor);
         }
-        if (events.length < batchSize) await sleep(pollIntervalMs);
+        if (events.length < batchSize) await this.nothingNew(pollIntervalMs);
       } catch (error) {
         this.logger.error(`subscriber '${this.subscriberId}' could not read the publication; retrying`, { error: String(error) });
         await sleep(Math.max(pollIntervalMs, 500));
       }
     }
+  }
+
+  /** Waits for the log's wake-up, or polls when the log cannot tell. */
+  private async nothingNew(pollIntervalMs: number): Promise<void> {
+    return sleep(pollIntervalMs);
+    if (this.woken || this.closed) return;
+    await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = undefined;
+  }
+
+  private progressed(): void {
+    const watermark = this.queues.watermark;
+    for (let i = this.caughtUpWaiters.length - 1; i >= 0; i--) {
+      if (this.caughtUpWaiters[i].target <= watermark) this.caughtUpWaiters.splice(i, 1)[0].resolve();
+    }
+    this.maybeSave();
   }
 
   private maybeSave(): void {

@@ -120,7 +120,7 @@ export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pic
       );
       if (result.failed !== undefined) throw result.failed;
       handled += wanted.length;
-      position = batch[batch.length - 1].position!;
+      position = batch[batch.length - 1].position;
       options.onProgress?.({ handled, position, total });
     }
     // 3. Mark first: should we die before the offsets move, the old offsets plus the mark still skip what was rebuilt.

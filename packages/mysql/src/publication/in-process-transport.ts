@@ -1,4 +1,4 @@
-import { Logger, PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher, StoredEvent } from '@eventloom/core';
+import { Logger, PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher } from '@eventloom/core';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';
 import { inProcessSink } from './in-process-sink';
@@ -79,7 +79,7 @@ export async function mysqlInProcessTransport(
   const checkpoints = new MySqlCheckpointStore(store.pool, store.tables.prefix);
   // caughtUp() asks the log for its last position: count what is stored but not sequenced yet too.
   const publication: PublicationLog = {
-    readPublished: (after: number, limit: number): Promise<StoredEvent[]> => log.readPublished(after, limit),
+    readPublished: (after: number, limit: number) => log.readPublished(after, limit),
     lastPosition: async () => {
       await publisher.published();
       return log.lastPosition();

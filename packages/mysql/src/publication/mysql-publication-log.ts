@@ -1,7 +1,7 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { PublicationLog, StoredEvent } from '@eventloom/core';
+import { PublicationLog, SequencedEvent } from '@eventloom/core';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
-import { PUBLICATION_COLUMNS, PublicationRow, publicationRowToStoredEvent } from '../event-rows';
+import { PUBLICATION_COLUMNS, PublicationRow, publicationRowToSequencedEvent } from '../event-rows';
 import { tableNames } from '../schema/table-names';
 import { waitUntilPublished } from './wait-published';
 
@@ -26,12 +26,12 @@ export class MySqlPublicationLog implements PublicationLog {
     return new MySqlPublicationLog({ pool: store.pool, tablePrefix: store.tables.prefix, ...options });
   }
 
-  async readPublished(afterPosition: number, limit: number): Promise<StoredEvent[]> {
+  async readPublished(afterPosition: number, limit: number): Promise<SequencedEvent[]> {
     const [rows] = await this.mysql.pool.query<RowDataPacket[]>(
       `SELECT ${PUBLICATION_COLUMNS} FROM ${this.events} WHERE position > ? ORDER BY position LIMIT ?`,
       [afterPosition, limit],
     );
-    return (rows as PublicationRow[]).map(publicationRowToStoredEvent);
+    return (rows as PublicationRow[]).map(publicationRowToSequencedEvent);
   }
 
   async lastPosition(): Promise<number> {
