@@ -150,6 +150,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
         aggregateTypes: ['ContractCounter'],
         eventTypes: ['ContractCounterOpened'],
         handle: async () => {},
+        deadLetters: loom.deadLetters,
       });
       const first = await harness.transport.subscribe(request(id('only-once')));
       await expect(harness.transport.subscribe(request(id('only-once')))).rejects.toBeInstanceOf(DuplicateSubscriberError);
@@ -207,6 +208,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const first = recorder(subscriberId);
       const subscription = await harness.transport.subscribe({
         subscriberId,
+        deadLetters: loom.deadLetters,
         aggregateTypes: ['ContractCounter'],
         eventTypes: ['ContractCounterOpened', 'ContractCounterAdded'],
         handle: async (event) => {
