@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventContext, EventHandlerMethod, Eventloom, EventSubscriber, silentLogger } from '@eventloom/core';
 import { createKafka, KafkaTransport, startPublisher } from '@eventloom/kafka';
-import { MySqlEventStore } from '@eventloom/mysql';
+import { MySqlDeadLetterStore, MySqlEventStore } from '@eventloom/mysql';
 import { Section } from '../report/results';
 import { median, percentile, round } from '../report/stats';
 import { KAFKA_BROKERS, log, withDatabase } from '../support/mysql';
@@ -49,7 +49,7 @@ export async function latencyBenchmark(runs: number, rate = 500, seconds = 10, w
         publication: publisher,
         logger: silentLogger,
       });
-      const eventloom = new Eventloom({ eventStore: store, transport, logger: silentLogger });
+      const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger });
       const results: LatencyRun[] = [];
       try {
         await eventloom.subscribe(new LatencySubscriber());

@@ -7,5 +7,7 @@ export * from './eventStore';
 export * from './snapshots';
 export * from './subscribers';
 export * from './transport';
+export * from './deadLetters';
+export * from './rebuild';
 export * from './publication';
 export * from './runtime';

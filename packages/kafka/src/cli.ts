@@ -18,7 +18,7 @@ as you like: one leads (MySQL lock), the others take over if it dies.
   --instance-id <id>     name in logs                     (default host:pid)
 `;
 
-/** Runs the publisher until SIGINT/SIGTERM. Exported so that another CLI can offer it as a subcommand. */
+/** Runs the publisher until SIGINT/SIGTERM: the `eventloom-publisher` executable of this package. */
 export async function runPublisherCli(argv: string[], logger: Logger = consoleLogger): Promise<void> {
   const { values } = parseArgs({
     args: argv,

@@ -1,4 +1,3 @@
-import { tableNames } from '@eventloom/mysql';
 import { KafkaConfigurationError } from './errors';
 
 export const defaultBrokers = ['127.0.0.1:9092'];
@@ -19,11 +18,4 @@ export function resolveBrokers(brokers?: string | readonly string[]): string[] {
     }
   }
   return list;
-}
-
-/** The tables of this package, beside @eventloom/mysql's under the same prefix. */
-export function kafkaTableNames(prefix: string | undefined): { readonly parkedEvents: string; readonly rebuildMarks: string } {
-  // @eventloom/mysql's tableNames validates the prefix (it is spliced into SQL).
-  const { prefix: checked } = tableNames(prefix ?? '');
-  return { parkedEvents: `\`${checked}parked_events\``, rebuildMarks: `\`${checked}rebuild_marks\`` };
 }

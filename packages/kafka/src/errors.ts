@@ -29,8 +29,5 @@ export class InvalidTopicNameError extends EventloomError {
 /** A setting given to the publisher, transport or CLI that cannot work. */
 export class KafkaConfigurationError extends ConfigurationError {}
 
-/** The publisher's errors, defined by @eventloom/mysql (where the publisher lives) and re-exported here. */
-export { LeadershipLostError, SequencerConflictError } from '@eventloom/mysql';
-
-/** A Kafka message that is not a well-formed published event. */
-export class UndecodableMessageError extends EventloomError {}
+/** A parked Kafka message that is not a well-formed published event (the core's notion, re-exported where it arises). */
+export { UndecodableMessageError } from '@eventloom/core';

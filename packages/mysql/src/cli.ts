@@ -5,56 +5,14 @@ import { migrateCommand } from './cli/migrate-command';
 export { CliUsageError } from './cli/cli-command';
 export type { CliCommand, CliIo } from './cli/cli-command';
 
-/**
- * A subcommand that lives in another package, loaded only when run (so
- * `migrate` never loads Kafka): `module` exports `exportName(args)`.
- */
-export interface PluginCommand {
-  readonly name: string;
-  readonly module: string;
-  readonly exportName: string;
-  readonly summary: string;
-}
-
-export const pluginCommands: PluginCommand[] = [
-  {
-    name: 'publisher',
-    module: '@eventloom/kafka/dist/cli',
-    exportName: 'runPublisherCli',
-    summary: 'publish stored events to Kafka in order (needs @eventloom/kafka; --help for options)',
-  },
-];
-
 const builtIn: Record<string, CliCommand> = { migrate: migrateCommand };
 
-function fromPlugin(plugin: PluginCommand): CliCommand {
-  return {
-    summary: plugin.summary,
-    usage: `eventloom ${plugin.name} --help`,
-    async run(args) {
-      let exported: Record<string, unknown>;
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        exported = require(plugin.module) as Record<string, unknown>;
-      } catch (error) {
-        if ((error as { code?: string }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(plugin.module)) {
-          throw new CliUsageError(`'eventloom ${plugin.name}' needs ${plugin.module.split('/dist/')[0]}: npm install it next to @eventloom/mysql.`);
-        }
-        throw error;
-      }
-      const run = exported[plugin.exportName];
-      if (typeof run !== 'function') throw new Error(`${plugin.module} does not export ${plugin.exportName}().`);
-      const code = (await (run as (args: string[]) => Promise<unknown>)(args)) as number | undefined;
-      return typeof code === 'number' ? code : 0;
-    },
-  };
-}
-
-/** Every subcommand: the built-in ones, then those of other packages. */
-export function cliCommands(plugins: readonly PluginCommand[] = pluginCommands): Map<string, CliCommand> {
-  const commands = new Map(Object.entries(builtIn));
-  for (const plugin of plugins) if (!commands.has(plugin.name)) commands.set(plugin.name, fromPlugin(plugin));
-  return commands;
+/**
+ * The subcommands of `eventloom`: this package's own. Other packages ship
+ * their own executables (e.g. `eventloom-publisher` in @eventloom/kafka).
+ */
+export function cliCommands(): Map<string, CliCommand> {
+  return new Map(Object.entries(builtIn));
 }
 
 const consoleIo: CliIo = {
@@ -99,7 +57,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo, commands = c
 if (require.main === module) {
   void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
-    // A plugin's client library may leave handles open once the command is done.
+    // Do not hang on a handle a driver left open once the command is done.
     setTimeout(() => process.exit(code), 1_000).unref();
   });
 }

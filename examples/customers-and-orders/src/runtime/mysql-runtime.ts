@@ -1,6 +1,6 @@
 import { Eventloom, EventTransport, Logger, consoleLogger } from '@eventloom/core';
-import { createDatabaseIfMissing, migrate, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
-import { KafkaTransport, MySqlDeadLetterStore, startPublisher } from '@eventloom/kafka';
+import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
+import { KafkaTransport, startPublisher } from '@eventloom/kafka';
 
 export interface MySqlRuntime {
   readonly eventloom: Eventloom;
@@ -34,7 +34,8 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
   await migrate(options.mysqlUrl);
   const store = new MySqlEventStore({ url: options.mysqlUrl });
   await store.ready();
-  const deadLetters = await new MySqlDeadLetterStore({ pool: store.pool }).init();
+  // Parked events stay in the service's own database, whichever way events travel.
+  const deadLetters = await MySqlDeadLetterStore.of(store).ready();
   let transport: EventTransport;
   let stopPublisher: () => Promise<void>;
   if (options.brokers) {
@@ -43,7 +44,6 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
       brokers: options.brokers,
       topicPrefix: options.topicPrefix,
       groupIdPrefix: options.groupIdPrefix,
-      deadLetters,
       publication: publisher,
       logger,
     });

@@ -3,6 +3,12 @@ import { StoredEvent } from '../typing/stored-event';
 /** A stored event the sequencer has given its gap-free global position. */
 export interface SequencedEvent extends StoredEvent {
   readonly position: number;
+  /**
+   * The metadata as the store holds it (JSON text), when the store has it at
+   * hand: a sink that sends metadata as text forwards it as is instead of
+   * stringifying `metadata` again.
+   */
+  readonly metadataJson?: string;
 }
 
 /**

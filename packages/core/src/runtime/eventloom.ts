@@ -1,8 +1,9 @@
 import { AggregateRepository, RepositoryOptions } from '../aggregates/aggregate-repository';
 import { EventStore } from '../eventStore/event-store';
-import { DeadLetterStore, InMemoryDeadLetterStore } from '../transport/dead-letters';
+import { DeadLetterStore } from '../deadLetters/dead-letter-store';
+import { StoredEvent } from '../typing/stored-event';
 import { EventTransport, Subscription } from '../transport/event-transport';
-import { DuplicateSubscriberError, EventloomError } from '../errors';
+import { ConfigurationError, DuplicateSubscriberError, EventloomError } from '../errors';
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
@@ -10,8 +11,20 @@ import { consoleLogger, Logger } from './logger';
 export interface EventloomOptions {
   readonly eventStore: EventStore;
   readonly transport: EventTransport;
-  readonly deadLetters?: DeadLetterStore;
+  /**
+   * Where every subscriber of this Eventloom parks the events it gives up on,
+   * handed to the transport with each subscription. Required, so that a
+   * durable service never parks silently in memory: embeddedEventloom() gives
+   * an in-memory one, a MySQL service a MySqlDeadLetterStore.
+   */
+  readonly deadLetters: DeadLetterStore;
   readonly repository?: RepositoryOptions;
+  readonly delivery?: Partial<DeliveryOptions>;
+  readonly logger?: Logger;
+}
+
+/** Overrides for a delivery built outside a subscription (retrying parked events, a rebuild). */
+export interface DeliveryOverrides {
   readonly delivery?: Partial<DeliveryOptions>;
   readonly logger?: Logger;
 }
@@ -34,7 +47,10 @@ export class Eventloom {
   constructor(options: EventloomOptions) {
     this.eventStore = options.eventStore;
     this.transport = options.transport;
-    this.deadLetters = options.deadLetters ?? new InMemoryDeadLetterStore();
+    if (!options.deadLetters) {
+      throw new ConfigurationError('Eventloom needs deadLetters: a DeadLetterStore (InMemoryDeadLetterStore from @eventloom/in-memory, MySqlDeadLetterStore from @eventloom/mysql).');
+    }
+    this.deadLetters = options.deadLetters;
     this.repository = new AggregateRepository(options.eventStore, options.repository);
     this.logger = options.logger ?? consoleLogger;
     this.delivery = { ...defaultDelivery, ...options.delivery };
@@ -60,6 +76,7 @@ export class Eventloom {
           options: this.delivery,
           isClosed: () => this.closed || subscriptionClosed,
         }),
+        deadLetters: this.deadLetters,
       });
       // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
       const tracked: Subscription = {
@@ -79,6 +96,21 @@ export class Eventloom {
       this.subscriptions.delete(definition.subscriberId);
       throw error;
     }
+  }
+
+  /**
+   * The `handle` this Eventloom gives a subscriber (decode, dispatch, retry,
+   * park), for use outside a subscription: retrying parked events
+   * (retryParked), rebuilding a view. It parks into this Eventloom's store.
+   */
+  deliveryFor(subscriber: object, overrides: DeliveryOverrides = {}): (event: StoredEvent) => Promise<void> {
+    return eventDelivery(subscriber, subscriberDefinition(subscriber), {
+      repository: this.repository,
+      deadLetters: this.deadLetters,
+      logger: overrides.logger ?? this.logger,
+      options: { ...this.delivery, ...overrides.delivery },
+      isClosed: () => false,
+    });
   }
 
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */

@@ -1,7 +1,7 @@
 import { StoredEvent } from '../typing/stored-event';
 import { toEnvelope } from '../typing/event-envelope';
 import { AggregateRepository } from '../aggregates/aggregate-repository';
-import { DeadLetterStore } from '../transport/dead-letters';
+import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
 import { UnknownEventTypeError } from '../errors';

@@ -1,5 +1,6 @@
 import { AggregateRepository } from '../aggregates/aggregate-repository';
-import { InMemoryDeadLetterStore, ParkedEvent } from '../transport/dead-letters';
+import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
+import { ParkedEvent } from '../deadLetters/dead-letter-store';
 import { Event } from '../typing/event';
 import { StoredEvent } from '../typing/stored-event';
 import { Logger } from '../runtime/logger';

@@ -1,4 +1,5 @@
 import { StoredEvent } from '../typing/stored-event';
+import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 
 export interface SubscriptionRequest {
   readonly subscriberId: string;
@@ -13,6 +14,12 @@ export interface SubscriptionRequest {
    * then may the transport record progress past it.
    */
   readonly handle: (event: StoredEvent) => Promise<void>;
+  /**
+   * The Eventloom's one dead-letter store, where `handle` parks what it gives
+   * up on. A transport parks here what it cannot hand to `handle` at all
+   * (e.g. an undecodable message) and never keeps a store of its own.
+   */
+  readonly deadLetters: DeadLetterStore;
 }
 
 export interface Subscription {

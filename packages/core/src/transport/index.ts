@@ -1,6 +1,5 @@
 export * from './aggregate-key';
 export * from './event-transport';
-export * from './dead-letters';
 export * from './checkpoints';
 export * from './aggregate-queues';
 export * from './publication-log-transport';

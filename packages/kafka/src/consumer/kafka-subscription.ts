@@ -1,19 +1,17 @@
 import { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { aggregateKey, DeadLetterStore, describeError, Logger, sleep, StoredEvent, Subscription, SubscriptionRequest } from '@eventloom/core';
+import { aggregateKey, AggregateParking, describeError, Logger, sleep, StoredEvent, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core';
 import { KafkaConfigurationError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { decodePublishedEvent } from '../wire/published-event-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 import type { KafkaTransportOptions } from './kafka-transport';
-import { AggregateParking, supportsAggregateParking } from '../dead-letters/aggregate-parking';
 
 export interface SubscriptionDependencies {
   readonly kafka: Kafka;
   readonly admin: Admin;
   readonly brokers: readonly string[];
   readonly groupId: string;
-  readonly deadLetters: DeadLetterStore;
   readonly logger: Logger;
   readonly options: KafkaTransportOptions;
   readonly onClose: () => void;
@@ -60,7 +58,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   async start(): Promise<void> {
-    const parking = this.deps.options.holdBackAfterPark && supportsAggregateParking(this.deps.deadLetters) ? this.deps.deadLetters : undefined;
+    const parking = this.deps.options.holdBackAfterPark && supportsAggregateParking(this.request.deadLetters) ? this.request.deadLetters : undefined;
     if (parking) {
       const held = (this.heldBack = await parking.parkedAggregates(this.subscriberId));
       this.stopListening = parking.onPark((entry) => {
@@ -187,10 +185,10 @@ export class KafkaSubscription implements Subscription {
       run: async () => {
         if (this.handled.isRepeat(key, event.version)) return;
         if (await this.mustHoldBack(key, event)) {
-          await this.deps.deadLetters.park({
+          await this.request.deadLetters.park({
             subscriberId: this.subscriberId,
             event,
-            error: `Held back: an earlier event of ${event.aggregateType} '${event.aggregateId}' is parked. Retry that one first (retryAll keeps the order).`,
+            error: `Held back: an earlier event of ${event.aggregateType} '${event.aggregateId}' is parked. Retry that one first (retryAllParked keeps the order).`,
             attempts: 0,
             parkedAt: new Date(),
           });
@@ -205,7 +203,7 @@ export class KafkaSubscription implements Subscription {
   /** Held back while the aggregate has parked events; asks the store again, as they may have been retried since. */
   private async mustHoldBack(key: string, event: StoredEvent): Promise<boolean> {
     if (!this.heldBack?.has(key)) return false;
-    const parking = this.deps.deadLetters as AggregateParking;
+    const parking = this.request.deadLetters as AggregateParking;
     if (await parking.hasParked(this.subscriberId, event.aggregateType, event.aggregateId)) return true;
     this.heldBack.delete(key);
     return false;
@@ -213,6 +211,6 @@ export class KafkaSubscription implements Subscription {
 
   private async park(event: StoredEvent, reason: string): Promise<void> {
     this.deps.logger.error(`subscriber '${this.subscriberId}' parked an undecodable message`, { reason });
-    await this.deps.deadLetters.park({ subscriberId: this.subscriberId, event, error: reason, attempts: 0, parkedAt: new Date() });
+    await this.request.deadLetters.park({ subscriberId: this.subscriberId, event, error: reason, attempts: 0, parkedAt: new Date() });
   }
 }

@@ -1,13 +1,11 @@
 import { Partitioners, Producer } from 'kafkajs';
-import { Eventloom, Publisher, silentLogger } from '@eventloom/core';
+import { discardParked, Eventloom, Publisher, retryAllParked, retryParked, silentLogger } from '@eventloom/core';
+import { MySqlDeadLetterStore, MySqlPublicationLog } from '@eventloom/mysql';
 import { KafkaTransport } from './kafka-transport';
 import { startPublisher } from '../publisher/publisher';
-import { MySqlDeadLetterStore } from '../dead-letters/mysql-dead-letter-store';
-import { deliveryFor } from '../dead-letters/delivery';
 import { UndecodableMessageError } from '../errors';
 import { topicFor } from '../topics';
 import { encodePublishedEvent, isUndecodable } from '../wire/published-event-codec';
-import { MySqlPublicationLog } from '@eventloom/mysql';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
 import { insertEvents, interleavedEvents, TestEvent } from '../test-support/events';
 import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
@@ -39,12 +37,11 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     producer = kafka.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
-    deadLetters = await new MySqlDeadLetterStore({ pool: db.pool }).init();
+    deadLetters = await new MySqlDeadLetterStore({ pool: db.pool }).ready();
     const transport = new KafkaTransport({
       brokers,
       topicPrefix,
       groupIdPrefix: topicPrefix,
-      deadLetters,
       publication: publisher,
       logger: silentLogger,
       consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
@@ -106,11 +103,11 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     expect(parked[0].error).toContain('poison aggregate poison-1');
     expect(recorder.calls.filter((c) => c.aggregateId === 'healthy-1').map((c) => c.version)).toEqual([1, 2]);
 
-    const handle = deliveryFor(eventloom, recorder, { logger: silentLogger, delivery: { maxAttempts: 1 } });
-    expect(await deadLetters.retry('recorder', parked[0].event.eventId, handle)).toBe('parked-again');
+    const handle = eventloom.deliveryFor(recorder, { logger: silentLogger, delivery: { maxAttempts: 1 } });
+    expect(await retryParked(deadLetters, 'recorder', parked[0].event.eventId, handle)).toBe('parked-again');
     expect(await deadLetters.list('recorder')).toHaveLength(1);
     recorder.poison.delete('poison-1');
-    expect(await deadLetters.retry('recorder', parked[0].event.eventId, handle)).toBe('handled');
+    expect(await retryParked(deadLetters, 'recorder', parked[0].event.eventId, handle)).toBe('handled');
     expect(await deadLetters.list('recorder')).toEqual([]);
     expect(recorder.calls.filter((c) => c.aggregateId === 'poison-1').map((c) => c.version)).toEqual([1]);
   });
@@ -134,9 +131,9 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     expect(recorder.calls.some((c) => c.aggregateId === 'after-bad')).toBe(true);
 
     const bad = byKey.get('bad-1')!;
-    const handle = deliveryFor(eventloom, recorder, { logger: silentLogger });
-    await expect(deadLetters.retry('recorder', bad.event.eventId, handle)).rejects.toBeInstanceOf(UndecodableMessageError);
-    expect(await deadLetters.discard('recorder', bad.event.eventId)).toBeDefined();
+    const handle = eventloom.deliveryFor(recorder, { logger: silentLogger });
+    await expect(retryParked(deadLetters, 'recorder', bad.event.eventId, handle)).rejects.toBeInstanceOf(UndecodableMessageError);
+    expect(await discardParked(deadLetters, 'recorder', bad.event.eventId)).toBeDefined();
     expect((await deadLetters.list('recorder')).map((p) => p.event.aggregateId)).toEqual(['bad-2']);
   });
 
@@ -148,7 +145,6 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
         brokers,
         topicPrefix,
         groupIdPrefix: topicPrefix,
-        deadLetters,
         holdBackAfterPark: true,
         publication: publisher,
         logger: silentLogger,
@@ -170,10 +166,10 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
       expect(parked[1].error).toContain("Held back: an earlier event of KCounter 'strict-1' is parked");
       expect(strict.calls.map((c) => c.aggregateId).filter((id) => id.startsWith('strict'))).toEqual(['strict-ok']);
 
-      const handle = deliveryFor(strictLoom, strict, { logger: silentLogger, delivery: { maxAttempts: 1 } });
-      expect([...(await deadLetters.retryAll('strict-recorder', handle)).values()]).toEqual(['parked-again', 'skipped', 'skipped']);
+      const handle = strictLoom.deliveryFor(strict, { logger: silentLogger, delivery: { maxAttempts: 1 } });
+      expect([...(await retryAllParked(deadLetters, 'strict-recorder', handle)).values()]).toEqual(['parked-again', 'skipped', 'skipped']);
       strict.poison.delete('strict-1');
-      expect([...(await deadLetters.retryAll('strict-recorder', handle)).values()]).toEqual(['handled', 'handled', 'handled']);
+      expect([...(await retryAllParked(deadLetters, 'strict-recorder', handle)).values()]).toEqual(['handled', 'handled', 'handled']);
       expect((await deadLetters.list('strict-recorder')).filter((p) => !isUndecodable(p.event))).toEqual([]);
 
       await insertEvents(db.pool, [added('strict-1', 4)]);

@@ -1,58 +1,45 @@
 import { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import {
   consoleLogger,
-  DeadLetterStore,
   DuplicateSubscriberError,
   EventTransport,
-  InMemoryDeadLetterStore,
   Logger,
+  RebuildMarks,
   Subscription,
-  positiveInteger,
   SubscriptionRequest,
+  supportsAggregateParking,
 } from '@eventloom/core';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
-import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
+import { ensureTopics } from '../topics';
+import { KafkaTopology, KafkaTopologyOptions, topologyOf } from '../topology';
 import { KafkaSubscription } from './kafka-subscription';
-import { supportsAggregateParking } from '../dead-letters/aggregate-parking';
-
-/** Where the highest position a rebuild handled is kept (see rebuild/). */
-export interface RebuildMarks {
-  /** Highest position a rebuild of this subscriber handled; 0 if it was never rebuilt. */
-  get(subscriberId: string): Promise<number>;
-}
 
 /** Something that can tell when every event stored so far has reached Kafka (a Publisher, or MySqlPublicationLog). */
 export interface PublicationProgress {
   published(): Promise<void>;
 }
 
-export interface KafkaTransportOptions {
+/**
+ * The topic prefix (must match the publisher's), the group id prefix and the
+ * partitions come either one by one or as one `topology` (kafkaTopology()).
+ */
+export interface KafkaTransportOptions extends KafkaTopologyOptions {
   readonly brokers?: string | readonly string[];
   readonly clientId?: string;
-  /** Must match the publisher's (default 'eventloom.'). */
-  readonly topicPrefix?: string;
-  /** Consumer group id = prefix + subscriber id (default none). */
-  readonly groupIdPrefix?: string;
-  /** Partitions of topics this transport creates when they are missing (default 4). */
-  readonly partitions?: number;
-  /**
-   * Where messages that are not published events are parked. Pass the same
-   * store as the Eventloom's, so that all parked events are in one place.
-   */
-  readonly deadLetters?: DeadLetterStore;
+  readonly topology?: KafkaTopology;
   /**
    * Keep per-aggregate order through a failure: once an event of an
    * aggregate is parked, park its later events too ("held back") until the
-   * parked ones are retried (retryAll keeps their order). Needs `deadLetters`
-   * to be an AggregateParking store (MySqlDeadLetterStore), the same
-   * instance as the Eventloom's. Default false: later events are delivered,
-   * as on every transport.
+   * parked ones are retried (retryAllParked keeps their order). Needs the
+   * Eventloom's dead-letter store to be an AggregateParking store
+   * (MySqlDeadLetterStore, InMemoryDeadLetterStore); checked at subscribe.
+   * Default false: later events are delivered, as on every transport.
    */
   readonly holdBackAfterPark?: boolean;
   /** Positions at or below a subscriber's mark were handled by a rebuild and are skipped. */
-  readonly rebuildMarks?: RebuildMarks;
+  readonly rebuildMarks?: Pick<RebuildMarks, 'get'>;
   /** Lets caughtUp() include events stored but not yet published. */
   readonly publication?: PublicationProgress;
   /** Partitions one subscription processes at once (default 4). */
@@ -77,7 +64,8 @@ export interface KafkaTransportOptions {
 
 /**
  * The Kafka EventTransport: one consumer group per subscriber id, reading
- * the topics of the aggregate types it handles. Per partition, messages of
+ * the topics of the aggregate types it handles. Messages it cannot decode are
+ * parked in the dead-letter store the Eventloom hands it with each subscription. Per partition, messages of
  * one aggregate are handled in order and different aggregates concurrently;
  * offsets are committed only for an unbroken run of handled messages.
  */
@@ -85,7 +73,8 @@ export class KafkaTransport implements EventTransport {
   private readonly brokers: string[];
   private readonly kafka: Kafka;
   private readonly logger: Logger;
-  private readonly deadLetters: DeadLetterStore;
+  /** Where events go and who reads them; give it to a rebuild that hands over to this transport. */
+  readonly topology: KafkaTopology;
   private readonly knownTopics = new Set<string>();
   private readonly active = new Map<string, KafkaSubscription>();
   private adminClient?: Promise<Admin>;
@@ -95,21 +84,16 @@ export class KafkaTransport implements EventTransport {
     this.brokers = resolveBrokers(options.brokers);
     this.logger = options.logger ?? consoleLogger;
     this.kafka = createKafka({ brokers: this.brokers, clientId: options.clientId ?? 'eventloom', logger: this.logger, config: options.kafkaConfig });
-    this.deadLetters = options.deadLetters ?? new InMemoryDeadLetterStore();
-    topicFor('check', options.topicPrefix ?? defaultTopicPrefix);
-    if (options.holdBackAfterPark && !supportsAggregateParking(this.deadLetters)) {
-      throw new KafkaConfigurationError('holdBackAfterPark needs deadLetters that can tell parked aggregates apart, such as MySqlDeadLetterStore.');
-    }
-    positiveInteger('partitions', options.partitions ?? 4, KafkaConfigurationError);
+    this.topology = topologyOf(options, 'KafkaTransport');
   }
 
   /** The topic an aggregate type is published to. */
   topicOf(aggregateType: string): string {
-    return topicFor(aggregateType, this.options.topicPrefix ?? defaultTopicPrefix);
+    return this.topology.topicOf(aggregateType);
   }
 
   groupIdOf(subscriberId: string): string {
-    return (this.options.groupIdPrefix ?? '') + subscriberId;
+    return this.topology.groupIdOf(subscriberId);
   }
 
   async subscribe(request: SubscriptionRequest): Promise<Subscription> {
@@ -118,16 +102,21 @@ export class KafkaTransport implements EventTransport {
     if (request.aggregateTypes.length === 0) {
       throw new KafkaConfigurationError(`Subscriber '${request.subscriberId}' reads no aggregate type, so there is no topic to consume.`);
     }
+    if (this.options.holdBackAfterPark && !supportsAggregateParking(request.deadLetters)) {
+      throw new KafkaConfigurationError(
+        `holdBackAfterPark needs the Eventloom's deadLetters to tell parked aggregates apart (an AggregateParking store such as MySqlDeadLetterStore); ` +
+          `subscriber '${request.subscriberId}' came with a ${request.deadLetters?.constructor?.name ?? 'store'} that cannot.`,
+      );
+    }
     const topics = request.aggregateTypes.map((t) => this.topicOf(t));
     const admin = await this.admin();
-    await ensureTopics(admin, topics, this.options.partitions ?? 4, this.knownTopics);
+    await ensureTopics(admin, topics, this.topology.partitions, this.knownTopics);
     const rebuiltUpTo = (await this.options.rebuildMarks?.get(request.subscriberId)) ?? 0;
     const subscription = new KafkaSubscription(request, topics, rebuiltUpTo, {
       kafka: this.kafka,
       admin,
       brokers: this.brokers,
       groupId: this.groupIdOf(request.subscriberId),
-      deadLetters: this.deadLetters,
       logger: this.logger,
       options: this.options,
       onClose: () => this.active.delete(request.subscriberId),

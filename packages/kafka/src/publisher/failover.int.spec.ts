@@ -1,5 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, silentLogger } from '@eventloom/core';
+import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { KafkaTransport } from '../consumer/kafka-transport';
 import { MySqlPublicationLog } from '@eventloom/mysql';
 import { topicFor } from '../topics';
@@ -61,6 +62,7 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
         brokers, topicPrefix: prefix, groupIdPrefix: prefix, publication, logger: silentLogger,
         consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
       }),
+      deadLetters: new InMemoryDeadLetterStore(),
       logger: silentLogger,
     });
     try {

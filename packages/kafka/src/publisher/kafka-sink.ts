@@ -1,18 +1,16 @@
 import { Admin, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import { Logger, positiveInteger, PublicationSink } from '@eventloom/core';
-import type { MySqlSequencedEvent } from '@eventloom/mysql';
+import { Logger, positiveInteger, PublicationSink, SequencedEvent } from '@eventloom/core';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';
 import { encodePublishedEvent } from '../wire/published-event-codec';
-import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
+import { ensureTopics } from '../topics';
+import { KafkaTopology, KafkaTopologyOptions, topologyOf } from '../topology';
 
-export interface KafkaSinkOptions {
+/** The topic prefix and partitions come one by one or as one `topology` (kafkaTopology()), shared with the transport. */
+export interface KafkaSinkOptions extends Omit<KafkaTopologyOptions, 'groupIdPrefix'> {
   readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
-  /** Prefix of the topics, one per aggregate type (default 'eventloom.'; '' for none). */
-  readonly topicPrefix?: string;
-  /** Partitions of topics the sink creates (default 4). */
-  readonly partitions?: number;
+  readonly topology?: KafkaTopology;
   /** Upper bound of one produce request, bytes (default 900 000, under Kafka's 1 MiB). */
   readonly maxRequestBytes?: number;
   readonly logger?: Logger;
@@ -24,11 +22,11 @@ export interface KafkaSinkOptions {
  * produce requests as fit under maxRequestBytes, each acknowledged by all
  * in-sync replicas (acks=-1, idempotent producer) before the next. Creates
  * the topics it has not seen. send() resolves once Kafka acknowledged all.
+ * An event's `metadataJson`, when the store gave it, is sent as is.
  */
-export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
+export class KafkaSink implements PublicationSink {
   readonly brokers: string[];
-  private readonly topicPrefix: string;
-  private readonly partitions: number;
+  readonly topology: KafkaTopology;
   private readonly maxRequestBytes: number;
   private readonly kafka: Kafka;
   private readonly knownTopics = new Set<string>();
@@ -37,9 +35,7 @@ export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
 
   constructor(options: KafkaSinkOptions = {}) {
     this.brokers = resolveBrokers(options.kafka?.brokers);
-    this.topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
-    topicFor('check', this.topicPrefix);
-    this.partitions = positiveInteger('partitions', options.partitions ?? 4, KafkaConfigurationError);
+    this.topology = topologyOf(options, 'KafkaSink');
     this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000, KafkaConfigurationError);
     this.kafka = createKafka({ brokers: this.brokers, clientId: options.kafka?.clientId ?? 'eventloom-publisher', logger: options.logger });
   }
@@ -63,7 +59,7 @@ export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
     this.producer = producer;
   }
 
-  async send(events: readonly MySqlSequencedEvent[]): Promise<void> {
+  async send(events: readonly SequencedEvent[]): Promise<void> {
     try {
       await this.sendBatches(events);
     } catch (error) {
@@ -77,12 +73,12 @@ export class KafkaSink implements PublicationSink<MySqlSequencedEvent> {
     this.admin = undefined;
   }
 
-  private async sendBatches(events: readonly MySqlSequencedEvent[]): Promise<void> {
+  private async sendBatches(events: readonly SequencedEvent[]): Promise<void> {
     const producer = this.producer;
     const admin = this.admin;
     if (!producer || !admin) throw new Error('KafkaSink.send before start()');
-    const encoded = events.map((event) => ({ topic: topicFor(event.aggregateType, this.topicPrefix), message: encodePublishedEvent(event, event.metadataJson) }));
-    await ensureTopics(admin, encoded.map((e) => e.topic), this.partitions, this.knownTopics);
+    const encoded = events.map((event) => ({ topic: this.topology.topicOf(event.aggregateType), message: encodePublishedEvent(event, event.metadataJson) }));
+    await ensureTopics(admin, encoded.map((e) => e.topic), this.topology.partitions, this.knownTopics);
     let chunk = new Map<string, Message[]>();
     let bytes = 0;
     const flush = async () => {

@@ -2,6 +2,7 @@ import { Logger, Publisher } from '@eventloom/core';
 import { MySqlConfigError, MySqlSource, startPublisher as startMySqlPublisher } from '@eventloom/mysql';
 import { KafkaConfigurationError } from '../errors';
 import { KafkaSink } from './kafka-sink';
+import { KafkaTopology } from '../topology';
 
 export type PublisherOptions = MySqlSource & {
   readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
@@ -11,6 +12,8 @@ export type PublisherOptions = MySqlSource & {
   readonly topicPrefix?: string;
   /** Partitions of topics the publisher creates (default 4). */
   readonly partitions?: number;
+  /** Instead of topicPrefix and partitions: the topology the transports use (kafkaTopology()). */
+  readonly topology?: KafkaTopology;
   /** Events sequenced and sent per step (default 5000). */
   readonly batchSize?: number;
   /** Pause between polls when there is nothing to publish, ms (default 25). */
@@ -30,8 +33,8 @@ export type PublisherOptions = MySqlSource & {
  * marked published once Kafka acknowledged them.
  */
 export async function startPublisher(options: PublisherOptions): Promise<Publisher> {
-  const { kafka, topicPrefix, partitions, maxRequestBytes, ...mysql } = options;
-  const sink = new KafkaSink({ kafka, topicPrefix, partitions, maxRequestBytes, logger: options.logger });
+  const { kafka, topicPrefix, partitions, topology, maxRequestBytes, ...mysql } = options;
+  const sink = new KafkaSink({ kafka, topicPrefix, partitions, topology, maxRequestBytes, logger: options.logger });
   try {
     return await startMySqlPublisher({ ...(mysql as MySqlSource), sink });
   } catch (error) {

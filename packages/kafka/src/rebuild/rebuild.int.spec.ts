@@ -1,10 +1,8 @@
 import { Eventloom, Publisher, silentLogger, sleep } from '@eventloom/core';
-import { MySqlEventStore } from '@eventloom/mysql';
+import { MySqlDeadLetterStore, MySqlEventStore, MySqlPublicationLog, MySqlRebuildMarks } from '@eventloom/mysql';
 import { KafkaTransport } from '../consumer/kafka-transport';
 import { startPublisher } from '../publisher/publisher';
 import { topicFor } from '../topics';
-import { MySqlPublicationLog } from '@eventloom/mysql';
-import { MySqlRebuildMarks } from './mysql-rebuild-marks';
 import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
 import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
@@ -19,15 +17,18 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
   let log: MySqlPublicationLog;
   let marks: MySqlRebuildMarks;
   const expected = new Map<string, number>();
-  const eventloom = (): Eventloom =>
-    new Eventloom({
-      eventStore: new MySqlEventStore({ url: db.url }),
+  const eventloom = (): Eventloom & { transport: KafkaTransport } => {
+    const eventStore = new MySqlEventStore({ url: db.url });
+    return new Eventloom({
+      eventStore,
       transport: new KafkaTransport({
         brokers, topicPrefix, groupIdPrefix: topicPrefix, rebuildMarks: marks, publication: log, logger: silentLogger,
         consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
       }),
+      deadLetters: MySqlDeadLetterStore.of(eventStore),
       logger: silentLogger,
-    });
+    }) as Eventloom & { transport: KafkaTransport };
+  };
   const write = async (loom: Eventloom, accounts: number, deposits: number, label: string) => {
     for (let a = 0; a < accounts; a++) {
       const id = `${label}-${a}`;
@@ -52,7 +53,7 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
     await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 4 }], waitForLeaders: true });
     publisher = await startPublisher({ mysqlUrl: db.url, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
     log = new MySqlPublicationLog({ pool: db.pool });
-    marks = await new MySqlRebuildMarks({ pool: db.pool }).init();
+    marks = await new MySqlRebuildMarks({ pool: db.pool }).ready();
   });
 
   afterAll(async () => {
@@ -94,8 +95,7 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
       log,
       marks,
       kafka: { brokers },
-      topicPrefix,
-      groupIdPrefix: topicPrefix,
+      topology: second.transport.topology,
       batchSize: 50,
       logger: silentLogger,
       onProgress: (p) => progress.push(p),
@@ -116,7 +116,7 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
 
     // A rebuild refuses to run while the subscriber is subscribed.
     await expect(
-      rebuildSubscriber(second, new BalancesView(), { log, marks, kafka: { brokers }, topicPrefix, groupIdPrefix: topicPrefix, logger: silentLogger }),
+      rebuildSubscriber(second, new BalancesView(), { log, marks, kafka: { brokers }, topology: second.transport.topology, logger: silentLogger }),
     ).rejects.toBeInstanceOf(SubscriberActiveError);
     await second.close();
   });

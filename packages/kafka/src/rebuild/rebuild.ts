@@ -7,6 +7,7 @@ import {
   EventloomError,
   Logger,
   PublicationLog,
+  RebuildMarks,
   StoredEvent,
   subscriberDefinition,
   SubscriptionRequest,
@@ -16,10 +17,12 @@ import {
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
-import { defaultTopicPrefix, ensureTopics, topicFor } from '../topics';
+import { ensureTopics } from '../topics';
+import { KafkaTopology } from '../topology';
 import { runKeyOrderedBatch } from '../consumer/key-ordered-batch';
-import { deliveryFor } from '../dead-letters/delivery';
-import { RebuildMarkStore } from './mysql-rebuild-marks';
+
+/** What a rebuild needs of a subscriber: which events it reads, and how it handles one. */
+export type RebuildRequest = Pick<SubscriptionRequest, 'subscriberId' | 'aggregateTypes' | 'eventTypes' | 'handle'>;
 
 export interface RebuildProgress {
   /** Events handed to the subscriber so far. */
@@ -34,12 +37,13 @@ export interface RebuildOptions {
   /** The event store read by position: the source of truth. */
   readonly log: PublicationLog;
   /** Where the rebuild records the last position it handled; give the same store to the KafkaTransport. */
-  readonly marks: RebuildMarkStore;
+  readonly marks: RebuildMarks;
+  /**
+   * The topology of the transport the rebuild hands over to (`transport.topology`),
+   * so that it moves the offsets of the very consumer group that transport joins.
+   */
+  readonly topology: KafkaTopology;
   readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string; readonly config?: Partial<KafkaConfig> };
-  /** As configured for the publisher and the transport. */
-  readonly topicPrefix?: string;
-  readonly groupIdPrefix?: string;
-  readonly partitions?: number;
   /** Events read per query (default 1000). */
   readonly batchSize?: number;
   /** Aggregates handled at once (default 16); one aggregate's events stay in order. */
@@ -62,7 +66,7 @@ export class SubscriberActiveError extends EventloomError {}
  * store, then hands over to its Kafka subscription with no gap and no repeat,
  * even when Kafka no longer holds the old messages (retention, a recreated
  * topic). Run it while the subscriber is subscribed nowhere; subscribe it
- * afterwards with a KafkaTransport given the same `marks`.
+ * afterwards with the KafkaTransport whose `topology` it was given, and the same `marks`.
  *
  * The handover, and why it is exact:
  *  1. Capture E, the end offset of every partition of the subscriber's
@@ -86,17 +90,18 @@ export class SubscriberActiveError extends EventloomError {}
  *    by a publisher that took over) are skipped by the transport, which
  *    drops every message whose position header is <= P.
  */
-export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pick<SubscriptionRequest, 'handle'>, options: RebuildOptions): Promise<RebuildResult> {
+export async function rebuild(request: RebuildRequest, options: RebuildOptions): Promise<RebuildResult> {
   const logger = options.logger ?? consoleLogger;
   const brokers = resolveBrokers(options.kafka?.brokers);
-  const topicPrefix = options.topicPrefix ?? defaultTopicPrefix;
-  const groupId = (options.groupIdPrefix ?? '') + request.subscriberId;
-  const topics = request.aggregateTypes.map((t) => topicFor(t, topicPrefix));
+  const { topology } = options;
+  if (!topology) throw new KafkaConfigurationError('rebuild needs the topology of the transport it hands over to: { topology: transport.topology }.');
+  const groupId = topology.groupIdOf(request.subscriberId);
+  const topics = request.aggregateTypes.map((t) => topology.topicOf(t));
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, KafkaConfigurationError);
   const kafka = createKafka({ brokers, clientId: options.kafka?.clientId ?? 'eventloom-rebuild', logger, config: options.kafka?.config });
   const admin = await connectAdmin(kafka, brokers);
   try {
-    await ensureTopics(admin, topics, options.partitions ?? 4);
+    await ensureTopics(admin, topics, topology.partitions);
     await assertGroupIdle(admin, groupId, request.subscriberId);
     // 1. End offsets before reading the store.
     const ends = new Map<string, Array<{ partition: number; offset: string }>>();
@@ -133,7 +138,7 @@ export async function rebuild(request: Omit<SubscriptionRequest, 'handle'> & Pic
   }
 }
 
-/** Rebuilds a subscriber instance with the handle the Eventloom would give it (decode, retry, park). */
+/** Rebuilds a subscriber instance with the handle the Eventloom would give it (decode, retry, park into its dead letters). */
 export function rebuildSubscriber(
   eventloom: Eventloom,
   subscriber: object,
@@ -145,7 +150,7 @@ export function rebuildSubscriber(
       subscriberId: definition.subscriberId,
       aggregateTypes: aggregateTypesOf(definition),
       eventTypes: [...definition.handlers.keys()],
-      handle: deliveryFor(eventloom, subscriber, { delivery: options.delivery, logger: options.logger }),
+      handle: eventloom.deliveryFor(subscriber, { delivery: options.delivery, logger: options.logger }),
     },
     options,
   );

@@ -139,7 +139,7 @@ function where(message: ReceivedMessage): string {
   return `${message.topic}/${message.partition}@${message.offset}`;
 }
 
-/** What a parked undecodable message looks like: its raw value as eventData, its place in Kafka as id and metadata. */
+/** What a parked undecodable message looks like: its raw value as eventData, its place in Kafka as id and metadata, marked as the core's isUndecodable expects. */
 function standIn(message: ReceivedMessage): StoredEvent {
   const key = message.key?.toString('utf8') ?? '';
   return {
@@ -159,7 +159,5 @@ function standIn(message: ReceivedMessage): StoredEvent {
   };
 }
 
-/** True for the stand-in of an undecodable message (it cannot be handed to a handler). */
-export function isUndecodable(event: StoredEvent): boolean {
-  return event.metadata?.undecodable === true;
-}
+/** True for the stand-in of an undecodable message (it cannot be handed to a handler): the core's marker. */
+export { isUndecodable } from '@eventloom/core';

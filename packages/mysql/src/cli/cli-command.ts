@@ -4,10 +4,7 @@ export interface CliIo {
   err(line: string): void;
 }
 
-/**
- * One `eventloom <name>` subcommand. Other packages add theirs by exporting
- * `commands: Record<string, CliCommand>` from a module listed in cli.ts.
- */
+/** One `eventloom <name>` subcommand. */
 export interface CliCommand {
   /** One line for `eventloom help`. */
   readonly summary: string;

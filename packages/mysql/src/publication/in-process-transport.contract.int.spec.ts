@@ -1,6 +1,7 @@
 import { silentLogger } from '@eventloom/core';
 import { transportContract } from '@eventloom/testing';
 import { MySqlEventStore } from '../mysql-event-store';
+import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { createTestDatabase } from '../test-support/test-database';
 import { mysqlInProcessTransport } from './in-process-transport';
 
@@ -12,6 +13,7 @@ transportContract('mysql, in process', async () => {
   return {
     store,
     transport,
+    deadLetters: MySqlDeadLetterStore.of(store),
     async teardown() {
       await publisher.stop();
       await store.close();

@@ -2,6 +2,7 @@ import { RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, EventContext, EventHandlerMethod, Eventloom, EventSubscriber, silentLogger } from '@eventloom/core';
 import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from '@eventloom/testing';
 import { MySqlEventStore } from '../mysql-event-store';
+import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';
 import { createTestDatabase, TestDatabase } from '../test-support/test-database';
 import { mysqlInProcessTransport } from './in-process-transport';
@@ -61,7 +62,7 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
   const open = async () => {
     const store = new MySqlEventStore({ url: database.url, poolSize: 5 });
     const delivery = await mysqlInProcessTransport(store, { pollIntervalMs: 5, checkpointIntervalMs: 10, batchSize: 7, logger: silentLogger });
-    const loom = new Eventloom({ eventStore: store, transport: delivery.transport, logger: silentLogger });
+    const loom = new Eventloom({ eventStore: store, transport: delivery.transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger });
     looms.push(loom);
     return { store, loom, ...delivery };
   };

@@ -58,7 +58,7 @@ class InProcessTransport extends PublicationLogTransport {
  *
  * ```ts
  * const { transport } = await mysqlInProcessTransport(store);
- * const eventloom = new Eventloom({ eventStore: store, transport }); // eventloom.close() stops the publisher
+ * const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store) }); // close() stops the publisher
  * ```
  */
 export async function mysqlInProcessTransport(

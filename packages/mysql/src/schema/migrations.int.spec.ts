@@ -29,9 +29,18 @@ describe('migrate', () => {
 
   it('creates the tables once and does nothing the second time', async () => {
     const database = await fresh('mig_twice');
-    expect(await migrate(database.url)).toEqual({ applied: [1, 2], version: SCHEMA_VERSION });
+    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3], version: SCHEMA_VERSION });
     expect(await migrate(database.url)).toEqual({ applied: [], version: SCHEMA_VERSION });
-    expect(await tablesOf(database)).toEqual(['entities', 'eventloom_migrations', 'events', 'received_events', 'snapshots', 'subscriber_positions']);
+    expect(await tablesOf(database)).toEqual([
+      'entities',
+      'eventloom_migrations',
+      'events',
+      'parked_events',
+      'rebuild_marks',
+      'received_events',
+      'snapshots',
+      'subscriber_positions',
+    ]);
   });
 
   it('is safe when several processes run it at once', async () => {
@@ -43,8 +52,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
@@ -58,10 +67,49 @@ describe('migrate', () => {
     expect(await runCli(['migrate', `--mysql=${database.url}`, '--table-prefix=svc_'], io)).toBe(0);
     expect(lines).toEqual([
       `Created database '${database.name}'.`,
-      `Migrated ${database.url} (table prefix 'svc_') to schema version ${SCHEMA_VERSION} (applied 1, 2).`,
+      `Migrated ${database.url} (table prefix 'svc_') to schema version ${SCHEMA_VERSION} (applied 1, 2, 3).`,
       `${database.url} (table prefix 'svc_') is already at schema version ${SCHEMA_VERSION}.`,
     ]);
     expect(await tablesOf(database)).toContain('svc_events');
+  });
+
+  it('version 3 creates the dead-letter and rebuild-mark tables under the prefix, with the keys and options of every table', async () => {
+    const database = await fresh('mig_v3');
+    await migrate(database.url, { tablePrefix: 'svc_' });
+    const connection = await createConnection(database.url);
+    try {
+      const [tables] = await connection.query<RowDataPacket[]>(
+        `SELECT TABLE_NAME AS name, ENGINE AS engine, TABLE_COLLATION AS collation, ROW_FORMAT AS rowFormat
+           FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('svc_parked_events', 'svc_rebuild_marks', 'parked_events') ORDER BY TABLE_NAME`,
+        [database.name],
+      );
+      expect(tables.map((t) => ({ ...t }))).toEqual([
+        { name: 'svc_parked_events', engine: 'InnoDB', collation: 'utf8mb4_bin', rowFormat: 'Dynamic' },
+        { name: 'svc_rebuild_marks', engine: 'InnoDB', collation: 'utf8mb4_bin', rowFormat: 'Dynamic' },
+      ]);
+      const [keys] = await connection.query<RowDataPacket[]>(
+        `SELECT TABLE_NAME AS tableName, INDEX_NAME AS indexName, NON_UNIQUE AS nonUnique, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS columns
+           FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN ('svc_parked_events', 'svc_rebuild_marks')
+           GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY TABLE_NAME, INDEX_NAME`,
+        [database.name],
+      );
+      expect(keys.map((k) => [k.tableName, k.indexName, Number(k.nonUnique), k.columns])).toEqual([
+        ['svc_parked_events', 'parked_aggregate', 1, 'subscriber_id,aggregate_type,aggregate_id'],
+        ['svc_parked_events', 'parked_event', 0, 'subscriber_id,event_id'],
+        ['svc_parked_events', 'PRIMARY', 0, 'id'],
+        ['svc_rebuild_marks', 'PRIMARY', 0, 'subscriber_id'],
+      ]);
+      const [columns] = await connection.query<RowDataPacket[]>(
+        `SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'svc_parked_events' ORDER BY ORDINAL_POSITION`,
+        [database.name],
+      );
+      expect(columns.map((c) => c.name)).toEqual([
+        'id', 'subscriber_id', 'event_id', 'event_type', 'aggregate_type', 'aggregate_id', 'version', 'position',
+        'event_json', 'error', 'attempts', 'park_count', 'parked_at',
+      ]);
+    } finally {
+      await connection.end();
+    }
   });
 
   it('reports a server it cannot reach with exit code 1', async () => {

@@ -75,6 +75,35 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 3,
+    name: 'dead letters and rebuild marks',
+    statements: (t) => [
+      // One row per subscriber and event: parking it again updates the row and counts (park_count).
+      `CREATE TABLE IF NOT EXISTS ${t.parkedEvents} (
+        id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+        subscriber_id VARCHAR(255) NOT NULL,
+        event_id VARCHAR(255) NOT NULL,
+        event_type VARCHAR(255) NOT NULL,
+        aggregate_type VARCHAR(255) NOT NULL,
+        aggregate_id VARCHAR(255) NOT NULL,
+        version INT NOT NULL,
+        position BIGINT NULL,
+        event_json LONGTEXT NOT NULL,
+        error TEXT NOT NULL,
+        attempts INT NOT NULL,
+        park_count INT NOT NULL DEFAULT 1,
+        parked_at DATETIME(6) NOT NULL,
+        UNIQUE KEY parked_event (subscriber_id, event_id),
+        KEY parked_aggregate (subscriber_id, aggregate_type, aggregate_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t.rebuildMarks} (
+        subscriber_id VARCHAR(255) NOT NULL PRIMARY KEY,
+        position BIGINT NOT NULL,
+        rebuilt_at DATETIME(6) NOT NULL
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 /** The schema version this package reads and writes. */

@@ -9,6 +9,8 @@ export interface TableNames {
   readonly receivedEvents: string;
   readonly migrations: string;
   readonly subscriberPositions: string;
+  readonly parkedEvents: string;
+  readonly rebuildMarks: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -32,5 +34,7 @@ export function tableNames(prefix = ''): TableNames {
     receivedEvents: quote('received_events'),
     migrations: quote('eventloom_migrations'),
     subscriberPositions: quote('subscriber_positions'),
+    parkedEvents: quote('parked_events'),
+    rebuildMarks: quote('rebuild_marks'),
   };
 }

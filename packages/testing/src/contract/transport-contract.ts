@@ -1,4 +1,5 @@
 import {
+  DeadLetterStore,
   DuplicateSubscriberError,
   EventContext,
   EventHandlerMethod,
@@ -8,11 +9,14 @@ import {
   EventTransport,
   silentLogger,
 } from '@eventloom/core';
+import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from './contract-model';
 
 export interface TransportHarness {
   readonly store: EventStore;
   readonly transport: EventTransport;
+  /** The Eventloom's dead-letter store (default: an InMemoryDeadLetterStore). */
+  readonly deadLetters?: DeadLetterStore;
   readonly teardown?: () => Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       loom = new Eventloom({
         eventStore: harness.store,
         transport: harness.transport,
+        deadLetters: harness.deadLetters ?? new InMemoryDeadLetterStore(),
         logger: silentLogger,
         delivery: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 },
       });
@@ -145,6 +150,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
         aggregateTypes: ['ContractCounter'],
         eventTypes: ['ContractCounterOpened'],
         handle: async () => {},
+        deadLetters: loom.deadLetters,
       });
       const first = await harness.transport.subscribe(request(id('only-once')));
       await expect(harness.transport.subscribe(request(id('only-once')))).rejects.toBeInstanceOf(DuplicateSubscriberError);
@@ -202,6 +208,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const first = recorder(subscriberId);
       const subscription = await harness.transport.subscribe({
         subscriberId,
+        deadLetters: loom.deadLetters,
         aggregateTypes: ['ContractCounter'],
         eventTypes: ['ContractCounterOpened', 'ContractCounterAdded'],
         handle: async (event) => {

@@ -1,0 +1,4 @@
+import { deadLetterStoreContract } from '@eventloom/testing';
+import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';
+
+deadLetterStoreContract('in-memory', async () => ({ store: new InMemoryDeadLetterStore() }));
