@@ -1,12 +1,12 @@
 import {
   Aggregate,
   Apply,
+  CommandHandler,
   DuplicateSubscriberError,
   Event,
   EventContext,
   EventHandlerMethod,
   EventSubscriber,
-  Process,
   silentLogger,
 } from '@eventloom/core';
 import { embeddedEventloom } from './embedded';
@@ -20,7 +20,7 @@ class Tick {
 }
 @Aggregate('TransportClock')
 class Clock {
-  @Process(Tick) tick(command: Tick) {
+  @CommandHandler(Tick) tick(command: Tick) {
     return new Ticked(command.n);
   }
   @Apply(Ticked) ticked(_event: Ticked) {}

@@ -2,7 +2,7 @@ import { InMemoryEventStore } from '@eventloom/in-memory';
 import { Event } from '../typing/event';
 import { InvalidDefinitionError, MissingApplierError, MissingCommandHandlerError } from '../errors';
 import { AggregateRepository } from './aggregate-repository';
-import { Aggregate, Apply, Process } from './decorators';
+import { Aggregate, Apply, CommandHandler } from './decorators';
 
 @Event('DefinitionLampLit')
 class LampLit {}
@@ -16,14 +16,14 @@ class Dim {}
 @Aggregate('DefinitionLamp')
 class Lamp {
   lit = false;
-  @Process(Light) light(_command: Light) {
+  @CommandHandler(Light) light(_command: Light) {
     return new LampLit();
   }
   // Decides an event the lamp has no applier for: a definition mistake, reported as such.
-  @Process(Break) break(_command: Break) {
+  @CommandHandler(Break) break(_command: Break) {
     return new LampBroken();
   }
-  @Process(Dim) async dim(_command: Dim) {
+  @CommandHandler(Dim) async dim(_command: Dim) {
     return new LampLit();
   }
   @Apply(LampLit) lamped(_event: LampLit) {
@@ -44,7 +44,7 @@ describe('aggregate definitions', () => {
 
   it('names the missing command handler', async () => {
     await expect(repository().create(Lamp, new Polish())).rejects.toBeInstanceOf(MissingCommandHandlerError);
-    await expect(repository().create(Lamp, new Polish())).rejects.toThrow(/@Process\(Polish\)/);
+    await expect(repository().create(Lamp, new Polish())).rejects.toThrow(/@CommandHandler\(Polish\)/);
   });
 
   it('refuses an asynchronous command handler with a reason', async () => {
