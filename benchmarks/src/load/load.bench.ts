@@ -48,7 +48,7 @@ export async function loadBenchmark(runs: number, lengths = [10, 100, 1_000, 10_
         if (version < c.events) version = (await repository.update(Account, id, new DepositMany(c.events - version))).version;
         const found = await repository.find(Account, id);
         if (found.version !== c.events || found.aggregate.balance !== c.events - 1) throw new Error(`built ${found.version} events, wanted ${c.events}`);
-        tails.set(c, found.events.length);
+        tails.set(c, found.eventsSinceSnapshot.length);
         ids.set(c, id);
       }
       log('load: histories built');

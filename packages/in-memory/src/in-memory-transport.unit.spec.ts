@@ -1,6 +1,7 @@
 import {
   Aggregate,
   Apply,
+  CommandHandler,
   DuplicateSubscriberError,
   Event,
   EventContext,
@@ -8,12 +9,12 @@ import {
   EventSubscriber,
   Eventloom,
   InMemoryCheckpointStore,
-  Process,
   PublicationLogTransport,
   silentLogger,
 } from '@eventloom/core';
 import { embeddedEventloom } from './embedded';
 import { InMemoryEventStore } from './in-memory-event-store';
+import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';
 
 @Event('TransportTicked')
 class Ticked {
@@ -24,7 +25,7 @@ class Tick {
 }
 @Aggregate('TransportClock')
 class Clock {
-  @Process(Tick) tick(command: Tick) {
+  @CommandHandler(Tick) tick(command: Tick) {
     return new Ticked(command.n);
   }
   @Apply(Ticked) ticked(_event: Ticked) {}
@@ -111,7 +112,7 @@ describe('in-memory delivery is woken by appends', () => {
     // A poll interval far beyond the test's timeout: only the store's wake-up can deliver in time.
     const store = new InMemoryEventStore();
     const transport = new PublicationLogTransport({ log: store, checkpoints: new InMemoryCheckpointStore(), pollIntervalMs: 600_000 });
-    const loom = new Eventloom({ eventStore: store, transport, logger: silentLogger });
+    const loom = new Eventloom({ eventStore: store, transport, deadLetters: new InMemoryDeadLetterStore(), logger: silentLogger });
     const subscriber = recorder('woken');
     await loom.subscribe(subscriber);
     await new Promise((r) => setTimeout(r, 20)); // the reader has found nothing and is waiting

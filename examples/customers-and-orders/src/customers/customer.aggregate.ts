@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Aggregate, Apply, Process } from '@eventloom/core';
+import { Aggregate, Apply, CommandHandler } from '@eventloom/core';
 import { Money } from '../shared/money';
 import { CreateCustomer, ReleaseCredit, ReserveCredit } from './customer.commands';
 import { CustomerCreated, CustomerCreditLimitExceeded, CustomerCreditReleased, CustomerCreditReserved } from './customer.events';
@@ -31,12 +31,12 @@ export class Customer {
     return this.reservations.find((r) => r.orderId === orderId);
   }
 
-  @Process(CreateCustomer)
+  @CommandHandler(CreateCustomer)
   create(command: CreateCustomer) {
     return new CustomerCreated(command.name, command.creditLimit);
   }
 
-  @Process(ReserveCredit)
+  @CommandHandler(ReserveCredit)
   reserve(command: ReserveCredit) {
     if (this.reservationFor(command.orderId) || this.releasedOrders.includes(command.orderId)) return [];
     const available = this.availableCredit();
@@ -46,7 +46,7 @@ export class Customer {
     return new CustomerCreditReserved(command.orderId, command.orderTotal);
   }
 
-  @Process(ReleaseCredit)
+  @CommandHandler(ReleaseCredit)
   release(command: ReleaseCredit) {
     if (this.releasedOrders.includes(command.orderId)) return [];
     return new CustomerCreditReleased(command.orderId, this.reservationFor(command.orderId)?.amount ?? Money.zero());

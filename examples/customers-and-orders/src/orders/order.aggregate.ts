@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { Aggregate, Apply, CommandRejectedError, Process } from '@eventloom/core';
+import { Aggregate, Apply, CommandHandler, CommandRejectedError } from '@eventloom/core';
 import { Money } from '../shared/money';
 import { ApproveOrder, CancelOrder, CreateOrder, RejectOrder } from './order.commands';
 import { OrderApproved, OrderCancelled, OrderCreated, OrderRejected } from './order.events';
@@ -13,23 +13,23 @@ export class Order {
   state: OrderState = 'PENDING';
   rejectionReason?: string;
 
-  @Process(CreateOrder)
+  @CommandHandler(CreateOrder)
   create(command: CreateOrder) {
     return new OrderCreated(command.customerId, command.orderTotal);
   }
 
   /** A reply for an order that is no longer PENDING (e.g. cancelled meanwhile) changes nothing. */
-  @Process(ApproveOrder)
+  @CommandHandler(ApproveOrder)
   approve(_command: ApproveOrder) {
     return this.state === 'PENDING' ? new OrderApproved(this.customerId) : [];
   }
 
-  @Process(RejectOrder)
+  @CommandHandler(RejectOrder)
   reject(command: RejectOrder) {
     return this.state === 'PENDING' ? new OrderRejected(this.customerId, command.reason) : [];
   }
 
-  @Process(CancelOrder)
+  @CommandHandler(CancelOrder)
   cancel(_command: CancelOrder) {
     if (this.state !== 'PENDING' && this.state !== 'APPROVED') {
       throw new CommandRejectedError(`An order that is ${this.state} cannot be cancelled.`, 'ORDER_NOT_CANCELLABLE');

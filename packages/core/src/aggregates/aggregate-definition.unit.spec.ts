@@ -2,7 +2,7 @@ import { InMemoryEventStore } from '@eventloom/in-memory';
 import { Event } from '../typing/event';
 import { InvalidDefinitionError, MissingApplierError, MissingCommandHandlerError } from '../errors';
 import { AggregateRepository } from './aggregate-repository';
-import { Aggregate, Apply, Process } from './decorators';
+import { Aggregate, Apply, CommandHandler, Process } from './decorators';
 
 @Event('DefinitionLampLit')
 class LampLit {}
@@ -12,19 +12,27 @@ class Light {}
 class Break {}
 class Polish {}
 class Dim {}
+class Flicker {}
+class Describe {}
 
 @Aggregate('DefinitionLamp')
 class Lamp {
   lit = false;
-  @Process(Light) light(_command: Light) {
+  @CommandHandler(Light) light(_command: Light) {
     return new LampLit();
   }
   // Decides an event the lamp has no applier for: a definition mistake, reported as such.
-  @Process(Break) break(_command: Break) {
+  @CommandHandler(Break) break(_command: Break) {
     return new LampBroken();
   }
-  @Process(Dim) async dim(_command: Dim) {
+  @CommandHandler(Dim) async dim(_command: Dim) {
     return new LampLit();
+  }
+  @CommandHandler(Flicker) async flicker(_command: Flicker): Promise<LampLit> {
+    throw new Error('bulb gone');
+  }
+  @CommandHandler(Describe) describe(_command: Describe) {
+    return [new LampLit(), 'lit'];
   }
   @Apply(LampLit) lamped(_event: LampLit) {
     this.lit = true;
@@ -44,12 +52,35 @@ describe('aggregate definitions', () => {
 
   it('names the missing command handler', async () => {
     await expect(repository().create(Lamp, new Polish())).rejects.toBeInstanceOf(MissingCommandHandlerError);
-    await expect(repository().create(Lamp, new Polish())).rejects.toThrow(/@Process\(Polish\)/);
+    await expect(repository().create(Lamp, new Polish())).rejects.toThrow(/@CommandHandler\(Polish\)/);
   });
 
   it('refuses an asynchronous command handler with a reason', async () => {
     await expect(repository().create(Lamp, new Dim())).rejects.toThrow(InvalidDefinitionError);
     await expect(repository().create(Lamp, new Dim())).rejects.toThrow(/returned a Promise/);
+  });
+
+  it('refuses an asynchronous command handler that rejects, leaving no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      await expect(repository().create(Lamp, new Flicker())).rejects.toThrow(/Lamp\.flicker returned a Promise/);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
+  it('refuses a command handler that returns something other than an event, naming it', async () => {
+    await expect(repository().create(Lamp, new Describe())).rejects.toThrow(
+      'DefinitionLamp.describe returned a string (lit), which is not an event. A command handler returns instances of @Event classes: one, an array, or nothing.',
+    );
+  });
+
+  it('keeps @Process as an alias of @CommandHandler for one version', () => {
+    expect(Process).toBe(CommandHandler);
   });
 
   it('refuses a class that is not an aggregate', async () => {

@@ -45,7 +45,7 @@ export function defineAggregate(cls: Class<object>, type: string, options: Aggre
 export function addProcessor(prototype: object, command: Class, method: string | symbol): void {
   const map = (Reflect.getOwnMetadata(PROCESSORS, prototype) as Map<Class, string | symbol>) ?? new Map();
   if (map.has(command)) {
-    throw new InvalidDefinitionError(`${prototype.constructor.name} has two @Process(${command.name}) handlers.`);
+    throw new InvalidDefinitionError(`${prototype.constructor.name} has two @CommandHandler(${command.name}) handlers.`);
   }
   map.set(command, method);
   Reflect.defineMetadata(PROCESSORS, map, prototype);
@@ -68,18 +68,59 @@ export function aggregateDefinition(cls: Class<object>): AggregateDefinition {
   return definition;
 }
 
-/** Runs the command handler for `command`; returns the events it decided on. */
+/**
+ * Runs the command handler for `command` and returns the events it decided on.
+ * The one dispatch path for the repository and the test fixture, so both fail alike.
+ */
 export function processCommand(definition: AggregateDefinition, aggregate: object, command: object): object[] {
   const method = definition.processors.get(command.constructor as Class);
   if (!method) throw new MissingCommandHandlerError(definition.type, command.constructor.name);
   const result = (aggregate as Record<string | symbol, (c: object) => unknown>)[method](command);
   if (result === undefined || result === null) return [];
   if (result instanceof Promise) {
+    // Refused whatever it settles to; a rejection must not surface later as an unhandled one.
+    result.catch(() => undefined);
     throw new InvalidDefinitionError(
       `${definition.type}.${String(method)} returned a Promise. Command handlers decide synchronously from state; do I/O before sending the command.`,
     );
   }
-  return Array.isArray(result) ? (result as object[]) : [result as object];
+  const decided = Array.isArray(result) ? (result as unknown[]) : [result];
+  for (const event of decided) {
+    if (!isEvent(event)) {
+      throw new InvalidDefinitionError(
+        `${definition.type}.${String(method)} returned ${describeValue(event)}, which is not an event. ` +
+          'A command handler returns instances of @Event classes: one, an array, or nothing.',
+      );
+    }
+  }
+  return decided as object[];
+}
+
+/** Like processCommand, for a new aggregate: a creation that decides nothing has nothing to store. */
+export function processCreation(definition: AggregateDefinition, aggregate: object, command: object): object[] {
+  const decided = processCommand(definition, aggregate, command);
+  if (decided.length === 0) {
+    throw new InvalidDefinitionError(
+      `${definition.type}: the command handler for ${command.constructor.name} returned no events, so there is nothing to create.`,
+    );
+  }
+  return decided;
+}
+
+function isEvent(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    eventTypes.typeOfInstance(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return `a ${typeof value} (${String(value)})`;
+  return `an instance of ${value.constructor?.name ?? 'Object'}`;
 }
 
 export function applyEvent(definition: AggregateDefinition, aggregate: object, event: object): void {

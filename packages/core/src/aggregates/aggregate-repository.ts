@@ -11,19 +11,29 @@ import {
   InvalidDefinitionError,
   OptimisticConcurrencyError,
 } from '../errors';
-import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand } from './aggregate-metadata';
+import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand, processCreation } from './aggregate-metadata';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { newId } from '../runtime/ids';
 
-/** An aggregate as loaded or just changed, with where it stands. */
+/** An aggregate and where it stands: what create, update and find have in common. */
 export interface AggregateWithMetadata<A> {
   readonly id: string;
   readonly version: number;
   readonly aggregate: A;
-  /** For create/update: the events this call appended (empty when nothing changed). For find: the events read after the snapshot. */
-  readonly events: readonly EventEnvelope[];
-  /** Version of the snapshot the aggregate was loaded from, 0 if none. */
+  /** Version of the aggregate's latest snapshot, 0 if none. */
   readonly snapshotVersion: number;
+}
+
+/** What create and update return: the aggregate after the command, and what the command appended. */
+export interface ChangedAggregate<A> extends AggregateWithMetadata<A> {
+  /** The events this call appended, in order; empty when the command changed nothing or was a repeat. */
+  readonly events: readonly EventEnvelope[];
+}
+
+/** What find returns: the aggregate as stored. */
+export interface LoadedAggregate<A> extends AggregateWithMetadata<A> {
+  /** The events read and applied on top of the snapshot (all of them when there is none). */
+  readonly eventsSinceSnapshot: readonly EventEnvelope[];
 }
 
 /** Identifies the event whose handling sends this command; makes the update idempotent. */
@@ -86,26 +96,21 @@ export class AggregateRepository {
     }
   }
 
-  async create<A extends object>(cls: Class<A>, command: object, options: CommandOptions = {}): Promise<AggregateWithMetadata<A>> {
+  async create<A extends object>(cls: Class<A>, command: object, options: CommandOptions = {}): Promise<ChangedAggregate<A>> {
     const definition = aggregateDefinition(cls);
     const id = options.id ?? newId();
     if (typeof id !== 'string' || id.length === 0) {
       throw new InvalidDefinitionError(`create(${definition.type}): options.id must be a non-empty string.`);
     }
     const aggregate = new cls();
-    const decided = processCommand(definition, aggregate, command);
-    if (decided.length === 0) {
-      throw new InvalidDefinitionError(
-        `${definition.type}: the command handler for ${command.constructor.name} returned no events, so there is nothing to create.`,
-      );
-    }
+    const decided = processCreation(definition, aggregate, command);
     try {
       return await this.append(definition, id, aggregate, { version: 0 }, decided, 0, options);
     } catch (error) {
       const key = idempotencyKey(options);
       if (error instanceof DuplicateAggregateError && key) {
         const existing = await this.rehydrate<A>(definition, id, key);
-        if (existing?.stream.alreadyTriggeredBy) return { ...this.unchanged(id, existing), events: [] };
+        if (existing?.stream.alreadyTriggeredBy) return this.unchanged(id, existing);
       }
       throw error;
     }
@@ -116,14 +121,14 @@ export class AggregateRepository {
     id: string,
     command: object,
     options: CommandOptions = {},
-  ): Promise<AggregateWithMetadata<A>> {
+  ): Promise<ChangedAggregate<A>> {
     const definition = aggregateDefinition(cls);
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.rehydrate<A>(definition, id, idempotencyKey(options));
       if (!loaded) throw new AggregateNotFoundError(definition.type, id);
-      if (loaded.stream.alreadyTriggeredBy) return { ...this.unchanged(id, loaded), events: [] };
+      if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, loaded);
       const decided = processCommand(definition, loaded.aggregate, command);
-      if (decided.length === 0) return { ...this.unchanged(id, loaded), events: [] };
+      if (decided.length === 0) return this.unchanged(id, loaded);
       try {
         return await this.append(definition, id, loaded.aggregate, loaded.stream, decided, loaded.loadMillis, options);
       } catch (error) {
@@ -136,27 +141,38 @@ export class AggregateRepository {
     }
   }
 
-  async find<A extends object>(cls: Class<A>, id: string): Promise<AggregateWithMetadata<A>> {
+  async find<A extends object>(cls: Class<A>, id: string): Promise<LoadedAggregate<A>> {
     const definition = aggregateDefinition(cls);
     const loaded = await this.rehydrate<A>(definition, id);
     if (!loaded) throw new AggregateNotFoundError(definition.type, id);
-    return this.unchanged(id, loaded);
+    return this.loaded(id, loaded);
   }
 
   /** Like find, but undefined for an unknown id. */
-  async findOptional<A extends object>(cls: Class<A>, id: string): Promise<AggregateWithMetadata<A> | undefined> {
+  async findOptional<A extends object>(cls: Class<A>, id: string): Promise<LoadedAggregate<A> | undefined> {
     const definition = aggregateDefinition(cls);
     const loaded = await this.rehydrate<A>(definition, id);
-    return loaded && this.unchanged(id, loaded);
+    return loaded && this.loaded(id, loaded);
   }
 
-  private unchanged<A>(id: string, loaded: Rehydrated<A>): AggregateWithMetadata<A> {
+  private loaded<A>(id: string, loaded: Rehydrated<A>): LoadedAggregate<A> {
     return {
       id,
       version: loaded.stream.version,
       aggregate: loaded.aggregate,
-      events: loaded.envelopes,
       snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+      eventsSinceSnapshot: loaded.envelopes,
+    };
+  }
+
+  /** A command that appended nothing: a repeat, or a decision that nothing happens. */
+  private unchanged<A>(id: string, loaded: Rehydrated<A>): ChangedAggregate<A> {
+    return {
+      id,
+      version: loaded.stream.version,
+      aggregate: loaded.aggregate,
+      snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+      events: [],
     };
   }
 
@@ -184,7 +200,7 @@ export class AggregateRepository {
     decided: object[],
     loadMillis: number,
     options: CommandOptions,
-  ): Promise<AggregateWithMetadata<A>> {
+  ): Promise<ChangedAggregate<A>> {
     const timestamp = new Date();
     const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? newId();
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;

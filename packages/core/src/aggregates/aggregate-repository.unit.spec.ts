@@ -1,5 +1,6 @@
 import { InMemoryEventStore } from '@eventloom/in-memory';
-import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing';
+import { AddToCounter, Amount, Counter, CounterAdded, OpenCounter } from '@eventloom/testing';
+import { afterEvents } from '../snapshots/snapshot-strategy';
 import { AppendRequest, EventStore } from '../eventStore/event-store';
 import { OptimisticConcurrencyError } from '../errors';
 import { AggregateRepository } from './aggregate-repository';
@@ -69,6 +70,22 @@ describe('AggregateRepository', () => {
     const again = await repository.create(Counter, new OpenCounter(5), { id: 'c-1', triggeringEvent });
     expect(again.version).toBe(first.version);
     expect(again.aggregate.total.value).toBe(5);
+  });
+
+  it('reports what a command appended, and what a find read after the snapshot, under different names', async () => {
+    const repository = new AggregateRepository(new InMemoryEventStore(), { snapshots: { ContractCounter: afterEvents(2) } });
+    const created = await repository.create(Counter, new OpenCounter(1));
+    expect(created.events.map((e) => e.version)).toEqual([1]);
+    const updated = await repository.update(Counter, created.id, new AddToCounter(2));
+    expect(updated.events.map((e) => [e.version, e.event])).toEqual([[2, new CounterAdded(new Amount(2))]]);
+    await repository.update(Counter, created.id, new AddToCounter(3));
+    const found = await repository.find(Counter, created.id);
+    expect(found).toMatchObject({ version: 3, snapshotVersion: 2 });
+    expect(found.eventsSinceSnapshot.map((e) => e.version)).toEqual([3]);
+    expect(found).not.toHaveProperty('events');
+    const repeated = await repository.update(Counter, created.id, new AddToCounter(4), { triggeringEvent: { eventId: 'e-1' } });
+    const again = await repository.update(Counter, created.id, new AddToCounter(4), { triggeringEvent: { eventId: 'e-1' } });
+    expect([repeated.events.length, again.events]).toEqual([1, []]);
   });
 
   it('stores metadata on every event: ids, causation, correlation and schema version', async () => {

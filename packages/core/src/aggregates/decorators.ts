@@ -13,10 +13,13 @@ export function Aggregate(type: string, options?: AggregateOptions) {
  * Marks a command handler. It validates the command against current state and
  * returns the events to append. It must not change state: appliers do that.
  */
-export function Process<C>(command: Class<C>) {
+export function CommandHandler<C>(command: Class<C>) {
   return <F extends (command: C) => Decision>(target: object, method: string | symbol, _descriptor: TypedPropertyDescriptor<F>): void =>
     addProcessor(target, command, method);
 }
+
+/** @deprecated Use @CommandHandler; removed in the next version. */
+export const Process = CommandHandler;
 
 /** Marks an applier: folds one event into the aggregate's state. The parameter type is checked against the event class. */
 export function Apply<E>(event: Class<E>) {

@@ -49,7 +49,7 @@ export class MissingCommandHandlerError extends EventloomError {
   ) {
     super(
       `${aggregateType} has no command handler for '${commandType}'. ` +
-        `Add a method decorated with @Process(${commandType}) to the aggregate class.`,
+        `Add a method decorated with @CommandHandler(${commandType}) to the aggregate class.`,
     );
   }
 }

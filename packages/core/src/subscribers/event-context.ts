@@ -1,6 +1,6 @@
 import { Class } from '../typing/class';
 import { EventEnvelope } from '../typing/event-envelope';
-import { AggregateRepository, AggregateWithMetadata, CommandOptions } from '../aggregates/aggregate-repository';
+import { AggregateRepository, ChangedAggregate, CommandOptions } from '../aggregates/aggregate-repository';
 import { derivedId } from '../runtime/ids';
 import { aggregateDefinition } from '../aggregates/aggregate-metadata';
 
@@ -19,14 +19,14 @@ export interface EventContext<E = object> extends EventEnvelope<E> {
    * among the handler's commands), so a handler may send several, and several
    * subscribers may react to one event, without one hiding another.
    */
-  update<A extends object>(cls: Class<A>, id: string, command: object, options?: ContextCommandOptions): Promise<AggregateWithMetadata<A>>;
+  update<A extends object>(cls: Class<A>, id: string, command: object, options?: ContextCommandOptions): Promise<ChangedAggregate<A>>;
   /**
    * Creates an aggregate with this event as the triggering event. Unless an id
    * is given, the id is derived from the event id, the subscriber, the
    * aggregate type and the command's place in the handler, so a redelivery
    * finds the aggregate already created.
    */
-  create<A extends object>(cls: Class<A>, command: object, options?: ContextCommandOptions): Promise<AggregateWithMetadata<A>>;
+  create<A extends object>(cls: Class<A>, command: object, options?: ContextCommandOptions): Promise<ChangedAggregate<A>>;
 }
 
 export function eventContext<E>(

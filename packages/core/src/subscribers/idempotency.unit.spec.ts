@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Aggregate, Apply, Event, EventContext, EventHandlerMethod, EventSubscriber, Process, silentLogger } from '@eventloom/core';
+import { Aggregate, Apply, Event, EventContext, EventHandlerMethod, EventSubscriber, CommandHandler, silentLogger } from '@eventloom/core';
 import { embeddedEventloom } from '@eventloom/in-memory';
 import { deliver } from '@eventloom/testing';
 
@@ -10,13 +10,13 @@ class Add { constructor(readonly amount: number) {} }
 class Open { constructor(readonly amount: number) {} }
 
 @Aggregate('RvSource') class Source {
-  @Process(Ping) ping(c: Ping) { return new Pinged(c.n); }
+  @CommandHandler(Ping) ping(c: Ping) { return new Pinged(c.n); }
   @Apply(Pinged) pinged(_e: Pinged) {}
 }
 @Aggregate('RvAccount') class Account {
   total = 0;
-  @Process(Open) open(c: Open) { return new Added(c.amount); }
-  @Process(Add) add(c: Add) { return new Added(c.amount); }
+  @CommandHandler(Open) open(c: Open) { return new Added(c.amount); }
+  @CommandHandler(Add) add(c: Add) { return new Added(c.amount); }
   @Apply(Added) added(e: Added) { this.total += e.amount; }
 }
 

@@ -1,4 +1,4 @@
-import { Aggregate, Apply, Process } from '../aggregates/decorators';
+import { Aggregate, Apply, CommandHandler } from '../aggregates/decorators';
 import { EventHandlerMethod, EventSubscriber } from '../subscribers/decorators';
 import { EventContext } from '../subscribers/event-context';
 import { Event } from './event';
@@ -19,7 +19,7 @@ class Ship {}
 @Aggregate('InferenceParcel')
 class Parcel {
   trackingCode = '';
-  @Process(Ship) ship(_command: Ship) {
+  @CommandHandler(Ship) ship(_command: Ship) {
     return new Shipped('T-1');
   }
   @Apply(Shipped) shipped(event: Shipped) {

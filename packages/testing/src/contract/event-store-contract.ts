@@ -159,7 +159,7 @@ export function eventStoreContract(name: string, createHarness: () => Promise<Ev
         const found = await repo.find(Counter, created.id);
         expect(found.aggregate.total).toBeInstanceOf(Amount);
         expect(found.aggregate.total.value).toBe(15);
-        expect(found.events[1].event).toMatchObject({ amount: { value: 5 } });
+        expect(found.eventsSinceSnapshot[1].event).toMatchObject({ amount: { value: 5 } });
       });
 
       it('lets the caller choose the id and refuses it twice', async () => {
@@ -212,7 +212,7 @@ export function eventStoreContract(name: string, createHarness: () => Promise<Ev
         for (let i = 0; i < 7; i++) await withSnapshots.update(Counter, id, new AddToCounter(2));
         const fromSnapshot = await withSnapshots.find(Counter, id);
         expect(fromSnapshot.snapshotVersion).toBe(6);
-        expect(fromSnapshot.events.map((e) => e.version)).toEqual([7, 8]);
+        expect(fromSnapshot.eventsSinceSnapshot.map((e) => e.version)).toEqual([7, 8]);
         expect(fromSnapshot.aggregate.total).toBeInstanceOf(Amount);
         const history = await store.readStream('ContractCounter', id);
         expect(history).toHaveLength(8);
