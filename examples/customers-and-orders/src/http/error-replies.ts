@@ -13,6 +13,7 @@ export function badRequest(message: string): Error & { statusCode: number } {
 
 /** What the API answers for an error: the model's errors by kind, Fastify's (bad input, body too large) by their status. */
 export function errorReply(error: unknown, request: FastifyRequest): ErrorReply {
+  // The schema sees null both for no body and for a JSON null; only the first is worth its own message.
   if (isFastifyError(error) && error.validation && error.validationContext === 'body' && request.body === undefined) {
     return { status: 400, body: { error: 'The request body is empty; send a JSON object.' } };
   }
@@ -29,6 +30,14 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && ('statusCode' in error || 'validation' in error);
 }
 
-export function notFoundReply(request: FastifyRequest): ErrorReply['body'] {
-  return { error: `No route for ${new URL(request.url, 'http://localhost').pathname}.` };
+export function noRouteReply(request: FastifyRequest): ErrorReply {
+  return { status: 404, body: { error: `No route for ${pathOf(request)}.` } };
+}
+
+export function wrongMethodReply(request: FastifyRequest): ErrorReply {
+  return { status: 405, body: { error: `${request.method} is not allowed on ${pathOf(request)}.` } };
+}
+
+function pathOf(request: FastifyRequest): string {
+  return new URL(request.url, 'http://localhost').pathname;
 }

@@ -1,6 +1,6 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { jsonBody } from './json-body';
-import { errorReply, notFoundReply } from './error-replies';
+import { errorReply, noRouteReply } from './error-replies';
 import { describeValidationErrors } from './validation-messages';
 import { answerWrongMethodsWith405 } from './method-not-allowed';
 
@@ -37,7 +37,10 @@ export async function jsonApi(registerRoutes: (app: FastifyInstance) => void): P
     if (status >= 500) console.error(error);
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(notFoundReply(request)));
+  app.setNotFoundHandler((request, reply) => {
+    const { status, body } = noRouteReply(request);
+    return reply.code(status).send(body);
+  });
   await answerWrongMethodsWith405(app, registerRoutes);
   return app;
 }

@@ -1,4 +1,5 @@
 import { FastifyInstance, HTTPMethods } from 'fastify';
+import { wrongMethodReply } from './error-replies';
 
 const METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 
@@ -22,8 +23,10 @@ export async function answerWrongMethodsWith405(app: FastifyInstance, registerRo
     app.route({
       method: others,
       url,
-      handler: (request, reply) =>
-        reply.code(405).send({ error: `${request.method} is not allowed on ${new URL(request.url, 'http://localhost').pathname}.` }),
+      handler: (request, reply) => {
+        const { status, body } = wrongMethodReply(request);
+        return reply.code(status).send(body);
+      },
     });
   }
 }
