@@ -1,10 +1,10 @@
 import { AddressInfo } from 'node:net';
-import { Server } from 'node:http';
+import { FastifyInstance } from 'fastify';
 import { Eventloom } from '@eventloom/core';
 import { Customer } from './customers/customer.aggregate';
 import { customerRoutes } from './customers/customer.routes';
 import { orderRoutes } from './orders/order.routes';
-import { jsonServer } from './http/router';
+import { jsonApi } from './http/json-api';
 import { CustomerWorkflow } from './workflows/customer-workflow';
 import { OrderWorkflow } from './workflows/order-workflow';
 import { OrderHistoryStore } from './views/order-history/order-history.store';
@@ -13,7 +13,6 @@ import { orderHistoryRoutes } from './views/order-history/order-history.routes';
 
 export interface RunningApp {
   readonly url: string;
-  readonly server: Server;
   close(): Promise<void>;
 }
 
@@ -32,22 +31,21 @@ export async function startApp(
   await eventloom.subscribe(new OrderHistorySubscriber(orderHistory));
   const { repository } = eventloom;
   const customerExists = async (id: string) => (await repository.findOptional(Customer, id)) !== undefined;
-  const server = jsonServer([...customerRoutes(repository), ...orderRoutes(repository, customerExists), ...orderHistoryRoutes(orderHistory)]);
-  return listen(server, port, close);
+  const api = await jsonApi((app) => {
+    app.register(customerRoutes, { repository });
+    app.register(orderRoutes, { repository, customerExists });
+    app.register(orderHistoryRoutes, { store: orderHistory });
+  });
+  return listen(api, port, close);
 }
 
-export async function listen(server: Server, port: number, onClose: () => Promise<void>): Promise<RunningApp> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const { port: actual } = server.address() as AddressInfo;
+export async function listen(api: FastifyInstance, port: number, onClose: () => Promise<void>): Promise<RunningApp> {
+  await api.listen({ port, host: '127.0.0.1' });
+  const { port: actual } = api.server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}`,
-    server,
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await api.close();
       await onClose();
     },
   };

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { call, eventually } from './http-client';
-import { runCreditScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
 
 // The three services as separate processes, over the real MariaDB and Kafka
 // (started by `npm test`), each with its own database. Names are unique per
@@ -75,6 +75,10 @@ describe('Customers & Orders as separate services over MySQL and Kafka', () => {
 
   it('answers bad input with 400 and unknown ids with 404', async () => {
     await runValidationScenario(urls);
+  }, 60_000);
+
+  it('reads any body as JSON, and answers unknown routes with 404 and wrong methods with 405', async () => {
+    await runRoutingScenario(urls);
   }, 60_000);
 
   it('keeps each database private: the order service stores no customer events', async () => {

@@ -1,9 +1,9 @@
-import { embeddedEventloom } from '@eventloom/in-memory';
-import { silentLogger } from '@eventloom/core';
+import { embeddedEventloom, InMemoryEventStore, InMemoryTransport } from '@eventloom/in-memory';
+import { Eventloom, silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
 import { InMemoryOrderHistoryStore } from '../src/views/order-history/in-memory-order-history.store';
 import { call, eventually } from './http-client';
-import { runCreditScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
 
 describe('Customers & Orders over HTTP, embedded runtime', () => {
   let app: RunningApp;
@@ -21,6 +21,32 @@ describe('Customers & Orders over HTTP, embedded runtime', () => {
 
   it('answers bad input with 400 naming the field and unknown ids with 404', async () => {
     await runValidationScenario(urls);
+  });
+
+  it('reads any body as JSON, and answers unknown routes with 404 and wrong methods with 405', async () => {
+    await runRoutingScenario(urls);
+  });
+
+  it('writes nothing for bad input', async () => {
+    const eventStore = new InMemoryEventStore();
+    const append = jest.spyOn(eventStore, 'append');
+    const eventloom = new Eventloom({ eventStore, transport: new InMemoryTransport(eventStore), logger: silentLogger });
+    const guarded = await startApp(eventloom, new InMemoryOrderHistoryStore(), 0);
+    try {
+      const bad = [
+        await call(guarded.url, 'POST', '/customers', { name: 'A', creditLimit: { amount: '5' } }),
+        await call(guarded.url, 'POST', '/customers', '{"name": "A", '),
+        await call(guarded.url, 'POST', '/orders', { customerId: 'no-such-customer', orderTotal: { amount: 5 } }),
+        await call(guarded.url, 'POST', '/orders', { customerId: 'no-such-customer', orderTotal: { amount: -5 } }),
+      ];
+      expect(bad.map((r) => r.status)).toEqual([400, 400, 400, 400]);
+      expect(append).not.toHaveBeenCalled();
+      // The spy does see writes: one good request appends.
+      expect((await call(guarded.url, 'POST', '/customers', { name: 'A', creditLimit: { amount: 5 } })).status).toBe(201);
+      expect(append).toHaveBeenCalled();
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('neither loses nor double-counts reservations when many orders of one customer race', async () => {

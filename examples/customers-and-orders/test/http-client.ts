@@ -1,8 +1,8 @@
-/** A tiny JSON client for the end-to-end tests. */
-export async function call(baseUrl: string, method: 'GET' | 'POST', path: string, body?: unknown | string) {
+/** A tiny JSON client for the end-to-end tests; a string body is sent as it is, as `contentType` (JSON unless told). */
+export async function call(baseUrl: string, method: string, path: string, body?: unknown | string, contentType = 'application/json') {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': contentType },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as any };

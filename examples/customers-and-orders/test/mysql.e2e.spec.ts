@@ -3,7 +3,7 @@ import { silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
 import { mysqlRuntime } from '../src/runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../src/views/order-history/mysql-order-history.store';
-import { runCreditScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
 
 // `EVENTLOOM_MYSQL_URL=... npm start`: one process, aggregates and view in MySQL; events delivered
 // in process, or through Kafka with KAFKA_BROKERS.
@@ -39,5 +39,9 @@ describe.each([
 
   it('answers bad input with 400 and unknown ids with 404', async () => {
     await runValidationScenario(urls);
+  }, 60_000);
+
+  it('reads any body as JSON, and answers unknown routes with 404 and wrong methods with 405', async () => {
+    await runRoutingScenario(urls);
   }, 60_000);
 });

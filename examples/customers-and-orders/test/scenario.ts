@@ -71,7 +71,15 @@ export async function runValidationScenario(urls: ScenarioUrls): Promise<void> {
   await bad(urls.customers, '/customers', { name: 'A' }, /creditLimit/);
   await bad(urls.customers, '/customers', { name: 'A', creditLimit: { amount: 'lots' } }, /creditLimit\.amount.*number/);
   await bad(urls.customers, '/customers', { name: 'A', creditLimit: { amount: -1 } }, /creditLimit\.amount.*negative/);
+  await bad(urls.customers, '/customers', { name: 'A', creditLimit: { amount: 0.001 } }, /creditLimit\.amount.*2 decimal places/);
+  // A number in a string is not converted: the API takes JSON numbers only.
+  await bad(urls.customers, '/customers', { name: 'A', creditLimit: { amount: '5' } }, /creditLimit\.amount.*number/);
+  await bad(urls.customers, '/customers', { name: 'A', creditLimit: 5 }, /'creditLimit' must be shaped/);
+  await bad(urls.customers, '/customers', { name: 'A', creditLimit: {} }, /creditLimit\.amount.*required/);
+  await bad(urls.customers, '/customers', { name: 7, creditLimit: { amount: 10 } }, /'name' must be a non-empty string/);
   await bad(urls.customers, '/customers', '{"name": "A", ', /not valid JSON/);
+  await bad(urls.customers, '/customers', '', /empty/);
+  await bad(urls.customers, '/customers', '[1]', /must be a JSON object/);
   await bad(urls.orders, '/orders', { customerId: 'no-such-customer', orderTotal: { amount: 5 } }, /customerId/);
   const { body } = await call(urls.customers, 'POST', '/customers', { name: 'Val', creditLimit: { amount: 10 } });
   await bad(urls.orders, '/orders', { customerId: body.customerId, orderTotal: { amount: -5 } }, /orderTotal\.amount/);
@@ -81,4 +89,18 @@ export async function runValidationScenario(urls: ScenarioUrls): Promise<void> {
   expect((await call(urls.orders, 'GET', '/orders/does-not-exist')).status).toBe(404);
   expect((await call(urls.orders, 'POST', '/orders/does-not-exist/cancel')).status).toBe(404);
   expect((await call(urls.views, 'GET', '/views/customers/does-not-exist')).status).toBe(404);
+}
+
+/** Routing: any body is read as JSON (`curl -d` sends a form content type), unknown routes get 404, wrong methods 405. */
+export async function runRoutingScenario(urls: ScenarioUrls): Promise<void> {
+  const fromCurl = await call(urls.customers, 'POST', '/customers', '{"name":"Curl","creditLimit":{"amount":0.07}}', 'application/x-www-form-urlencoded');
+  expect(fromCurl.status).toBe(201);
+  const customer = await call(urls.customers, 'GET', `/customers/${fromCurl.body.customerId}/`);
+  expect(customer.body).toMatchObject({ name: 'Curl', creditLimit: { amount: 0.07 } });
+
+  for (const base of [urls.customers, urls.orders, urls.views]) {
+    expect(await call(base, 'GET', '/no-such-route')).toEqual({ status: 404, body: { error: 'No route for /no-such-route.' } });
+  }
+  expect(await call(urls.customers, 'GET', '/customers')).toEqual({ status: 405, body: { error: 'GET is not allowed on /customers.' } });
+  expect(await call(urls.orders, 'DELETE', '/orders/some-id')).toEqual({ status: 405, body: { error: 'DELETE is not allowed on /orders/some-id.' } });
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { listen } from '../app';
 import { customerRoutes } from '../customers/customer.routes';
-import { jsonServer } from '../http/router';
+import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { CustomerWorkflow } from '../workflows/customer-workflow';
 import { runService } from './run-service';
@@ -12,5 +12,6 @@ runService('customer service', async () => {
   const config = serviceConfig('customers', 8081);
   const runtime = await mysqlRuntime(config);
   await runtime.eventloom.subscribe(new CustomerWorkflow());
-  return listen(jsonServer(customerRoutes(runtime.eventloom.repository)), config.port, () => runtime.close());
+  const api = await jsonApi((app) => app.register(customerRoutes, { repository: runtime.eventloom.repository }));
+  return listen(api, config.port, () => runtime.close());
 });

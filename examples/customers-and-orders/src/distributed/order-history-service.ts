@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { listen } from '../app';
-import { jsonServer } from '../http/router';
+import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../views/order-history/mysql-order-history.store';
 import { orderHistoryRoutes } from '../views/order-history/order-history.routes';
@@ -15,5 +15,6 @@ runService('order-history view service', async () => {
   const store = new MySqlOrderHistoryStore(runtime.views);
   await store.migrate();
   await runtime.eventloom.subscribe(new OrderHistorySubscriber(store));
-  return listen(jsonServer(orderHistoryRoutes(store)), config.port, () => runtime.close());
+  const api = await jsonApi((app) => app.register(orderHistoryRoutes, { store }));
+  return listen(api, config.port, () => runtime.close());
 });

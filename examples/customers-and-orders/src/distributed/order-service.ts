@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { listen } from '../app';
-import { jsonServer } from '../http/router';
+import { jsonApi } from '../http/json-api';
 import { orderRoutes } from '../orders/order.routes';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { OrderWorkflow } from '../workflows/order-workflow';
@@ -16,6 +16,7 @@ runService('order service', async () => {
   await knownCustomers.migrate();
   await runtime.eventloom.subscribe(knownCustomers);
   await runtime.eventloom.subscribe(new OrderWorkflow());
-  const routes = orderRoutes(runtime.eventloom.repository, (id) => knownCustomers.exists(id));
-  return listen(jsonServer(routes), config.port, () => runtime.close());
+  const customerExists = (id: string) => knownCustomers.exists(id);
+  const api = await jsonApi((app) => app.register(orderRoutes, { repository: runtime.eventloom.repository, customerExists }));
+  return listen(api, config.port, () => runtime.close());
 });

@@ -1,43 +1,41 @@
+import { FastifyPluginAsync } from 'fastify';
 import { AggregateRepository, AggregateWithMetadata } from '@eventloom/core';
-import { badRequest } from '../http/http-error';
-import { Route } from '../http/router';
-import { requireId, requireMoney, requireObject } from '../http/validation';
+import { money, MoneyJson, nonEmptyString } from '../http/schemas';
+import { Money } from '../shared/money';
 import { Order } from './order.aggregate';
 import { CancelOrder, CreateOrder } from './order.commands';
 
 /** Tells whether a customer exists; embedded mode asks the Customer aggregate, a separate order service its own replica. */
 export type CustomerExists = (customerId: string) => Promise<boolean>;
 
-export function orderRoutes(repository: AggregateRepository, customerExists: CustomerExists): Route[] {
-  return [
-    {
-      method: 'POST',
-      path: '/orders',
-      async handle({ body }) {
-        const input = requireObject(body);
-        const customerId = requireId(input, 'customerId');
-        const orderTotal = requireMoney(input, 'orderTotal');
-        if (!(await customerExists(customerId))) throw badRequest(`'customerId': no customer '${customerId}' exists.`);
-        const { id } = await repository.create(Order, new CreateOrder(customerId, orderTotal));
-        return { status: 201, body: { orderId: id } };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/orders/:id',
-      async handle({ params }) {
-        return { status: 200, body: orderBody(await repository.find(Order, params.id)) };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/orders/:id/cancel',
-      async handle({ params }) {
-        return { status: 200, body: orderBody(await repository.update(Order, params.id, new CancelOrder())) };
-      },
-    },
-  ];
+interface CreateOrderBody {
+  customerId: string;
+  orderTotal: MoneyJson;
 }
+
+const createOrderBody = {
+  type: 'object',
+  required: ['customerId', 'orderTotal'],
+  properties: { customerId: nonEmptyString('a non-empty string id'), orderTotal: money },
+} as const;
+
+export const orderRoutes: FastifyPluginAsync<{ repository: AggregateRepository; customerExists: CustomerExists }> = async (
+  app,
+  { repository, customerExists },
+) => {
+  app.post<{ Body: CreateOrderBody }>('/orders', { schema: { body: createOrderBody } }, async ({ body }, reply) => {
+    const { customerId } = body;
+    if (!(await customerExists(customerId))) return reply.code(400).send({ error: `'customerId': no customer '${customerId}' exists.` });
+    const { id } = await repository.create(Order, new CreateOrder(customerId, new Money(body.orderTotal.amount)));
+    return reply.code(201).send({ orderId: id });
+  });
+
+  app.get<{ Params: { id: string } }>('/orders/:id', async ({ params }) => orderBody(await repository.find(Order, params.id)));
+
+  app.post<{ Params: { id: string } }>('/orders/:id/cancel', async ({ params }) =>
+    orderBody(await repository.update(Order, params.id, new CancelOrder())),
+  );
+};
 
 function orderBody({ id, aggregate }: AggregateWithMetadata<Order>) {
   return {

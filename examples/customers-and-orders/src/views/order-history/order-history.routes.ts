@@ -1,17 +1,10 @@
-import { HttpError } from '../../http/http-error';
-import { Route } from '../../http/router';
+import { FastifyPluginAsync } from 'fastify';
 import { OrderHistoryStore } from './order-history.store';
 
-export function orderHistoryRoutes(store: OrderHistoryStore): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/views/customers/:id',
-      async handle({ params }) {
-        const history = await store.find(params.id);
-        if (!history) throw new HttpError(404, `No order history for customer '${params.id}' (yet).`);
-        return { status: 200, body: history };
-      },
-    },
-  ];
-}
+export const orderHistoryRoutes: FastifyPluginAsync<{ store: OrderHistoryStore }> = async (app, { store }) => {
+  app.get<{ Params: { id: string } }>('/views/customers/:id', async ({ params }, reply) => {
+    const history = await store.find(params.id);
+    if (!history) return reply.code(404).send({ error: `No order history for customer '${params.id}' (yet).` });
+    return history;
+  });
+};
