@@ -153,7 +153,7 @@ class LogSubscription implements Subscription {
 
   /** Waits for the log's wake-up, or polls when the log cannot tell. */
   private async nothingNew(pollIntervalMs: number): Promise<void> {
-    return sleep(pollIntervalMs);
+    if (!this.options.log.watch) return sleep(pollIntervalMs);
     if (this.woken || this.closed) return;
     await new Promise<void>((resolve) => (this.wake = resolve));
     this.wake = undefined;
