@@ -1,4 +1,4 @@
-import { embeddedEventloom, InMemoryEventStore, InMemoryTransport } from '@eventloom/in-memory';
+import { embeddedEventloom, InMemoryDeadLetterStore, InMemoryEventStore, InMemoryTransport } from '@eventloom/in-memory';
 import { Eventloom, silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
 import { InMemoryOrderHistoryStore } from '../src/views/order-history/in-memory-order-history.store';
@@ -30,7 +30,7 @@ describe('Customers & Orders over HTTP, embedded runtime', () => {
   it('writes nothing for bad input', async () => {
     const eventStore = new InMemoryEventStore();
     const append = jest.spyOn(eventStore, 'append');
-    const eventloom = new Eventloom({ eventStore, transport: new InMemoryTransport(eventStore), logger: silentLogger });
+    const eventloom = new Eventloom({ eventStore, transport: new InMemoryTransport(eventStore), deadLetters: new InMemoryDeadLetterStore(), logger: silentLogger });
     const guarded = await startApp(eventloom, new InMemoryOrderHistoryStore(), 0);
     try {
       const bad = [
