@@ -1,13 +1,61 @@
+/**
+ * What an application uses: decorators, the repository, Eventloom, errors,
+ * snapshot strategies. What back ends implement is in '@eventloom/core/spi'.
+ */
 import 'reflect-metadata';
 
-export * from './typing';
-export * from './errors';
-export * from './aggregates';
-export * from './eventStore';
-export * from './snapshots';
-export * from './subscribers';
-export * from './transport';
-export * from './deadLetters';
-export * from './rebuild';
-export * from './publication';
-export * from './runtime';
+// Nested value objects are revived by class-transformer's @Type: one copy, re-exported, so that a
+// second copy of class-transformer in an application cannot silently drop them.
+export { Type } from 'class-transformer';
+
+export { Event } from './typing/event';
+export type { EventOptions } from './typing/event';
+export type { EventEnvelope } from './typing/event-envelope';
+export type { EventMetadataFields } from './typing/stored-event';
+
+export { Aggregate, Apply, CommandHandler, Process } from './aggregates/decorators';
+export type { Decision } from './aggregates/decorators';
+export type { AggregateOptions } from './aggregates/aggregate-metadata';
+export { AggregateRepository } from './aggregates/aggregate-repository';
+export type {
+  AggregateWithMetadata,
+  ChangedAggregate,
+  CommandOptions,
+  LoadedAggregate,
+  RepositoryOptions,
+  RetryOptions,
+  TriggeringEvent,
+} from './aggregates/aggregate-repository';
+
+export { afterEvents, neverSnapshot, snapshotStrategy, whenLoadTakesLongerThan } from './snapshots/snapshot-strategy';
+export type { SnapshotDecisionInput, SnapshotStrategy } from './snapshots/snapshot-strategy';
+
+export { EventHandlerMethod, EventSubscriber } from './subscribers/decorators';
+export type { EventContext } from './subscribers/event-context';
+export type { DeliveryOptions } from './subscribers/delivery';
+
+export { Eventloom } from './runtime/eventloom';
+export type { DeliveryOverrides, EventloomOptions } from './runtime/eventloom';
+export { consoleLogger, silentLogger } from './runtime/logger';
+export type { Logger } from './runtime/logger';
+
+// Parked events: inspect, retry or discard them (the stores themselves come from a back end).
+export { discardParked, retryAllParked, retryParked } from './deadLetters/retry-parked';
+export type { ParkedEventHandler, RetryOutcome } from './deadLetters/retry-parked';
+export type { ParkedEvent } from './deadLetters/dead-letter-store';
+
+export { EventloomError } from './errors/eventloom-error';
+export { ConfigurationError } from './errors/configuration-error';
+export {
+  AggregateNotFoundError,
+  CommandRejectedError,
+  DuplicateAggregateError,
+  DuplicateSubscriberError,
+  EventTooLargeError,
+  InvalidDefinitionError,
+  MissingApplierError,
+  MissingCommandHandlerError,
+  OptimisticConcurrencyError,
+  UnknownEventTypeError,
+} from './errors/errors';
+export { UndecodableMessageError } from './deadLetters/undecodable';

@@ -1,4 +1,5 @@
-import { DeadLetterStore, Eventloom, EventloomOptions } from '@eventloom/core';
+import { Eventloom, EventloomOptions } from '@eventloom/core';
+import { DeadLetterStore } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryTransport } from './in-memory-transport';

@@ -1,4 +1,5 @@
-import { aggregateKey, AggregateParking, ParkedEntry, ParkedEvent } from '@eventloom/core';
+import { ParkedEvent } from '@eventloom/core';
+import { aggregateKey, AggregateParking, ParkedEntry } from '@eventloom/core/spi';
 
 /**
  * Parked events in this process (lost on restart): the store of the

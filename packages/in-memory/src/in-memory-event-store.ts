@@ -1,17 +1,15 @@
+import { DuplicateAggregateError, EventloomError, OptimisticConcurrencyError } from '@eventloom/core';
 import {
   aggregateKey,
   AggregateStream,
   AppendRequest,
-  DuplicateAggregateError,
   EventStore,
-  EventloomError,
   LoadOptions,
-  OptimisticConcurrencyError,
   PublicationLog,
   SequencedEvent,
   Snapshot,
   StoredEvent,
-} from '@eventloom/core';
+} from '@eventloom/core/spi';
 
 interface Stream {
   readonly events: SequencedEvent[];

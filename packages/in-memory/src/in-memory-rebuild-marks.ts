@@ -1,4 +1,4 @@
-import { RebuildMarks } from '@eventloom/core';
+import { RebuildMarks } from '@eventloom/core/spi';
 
 /** Rebuild marks in this process (lost on restart), for tests and embedded runs. */
 export class InMemoryRebuildMarks implements RebuildMarks {

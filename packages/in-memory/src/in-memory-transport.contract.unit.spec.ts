@@ -1,4 +1,4 @@
-import { InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core';
+import { InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core/spi';
 import { transportContract } from '@eventloom/testing';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryTransport } from './in-memory-transport';

@@ -1,4 +1,5 @@
-import { CheckpointStore, InMemoryCheckpointStore, Logger, PublicationLogTransport } from '@eventloom/core';
+import { Logger } from '@eventloom/core';
+import { CheckpointStore, InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core/spi';
 import { InMemoryEventStore } from './in-memory-event-store';
 
 export interface InMemoryTransportOptions {

@@ -8,10 +8,9 @@ import {
   EventHandlerMethod,
   EventSubscriber,
   Eventloom,
-  InMemoryCheckpointStore,
-  PublicationLogTransport,
   silentLogger,
 } from '@eventloom/core';
+import { InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core/spi';
 import { embeddedEventloom } from './embedded';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryDeadLetterStore } from './in-memory-dead-letter-store';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { consoleLogger, describeError, Logger } from '@eventloom/core';
+import { consoleLogger, Logger } from '@eventloom/core';
+import { describeError } from '@eventloom/core/spi';
 import { startPublisher } from './publisher/publisher';
 
 const usage = `Usage: eventloom-publisher --mysql <url> [--kafka host:port,...] [options]

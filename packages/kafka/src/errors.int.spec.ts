@@ -1,4 +1,5 @@
-import { ConfigurationError, DeadLetterStore, silentLogger } from '@eventloom/core';
+import { ConfigurationError, silentLogger } from '@eventloom/core';
+import { DeadLetterStore } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { KafkaTransport } from './consumer/kafka-transport';
 import { startPublisher } from './publisher/publisher';

@@ -1,4 +1,5 @@
-import { ConfigurationError, describeError, EventloomError } from '@eventloom/core';
+import { ConfigurationError, EventloomError } from '@eventloom/core';
+import { describeError } from '@eventloom/core/spi';
 
 /** No broker of the list answered. */
 export class BrokerUnreachableError extends EventloomError {

@@ -1,4 +1,4 @@
-import { positiveInteger } from '@eventloom/core';
+import { positiveInteger } from '@eventloom/core/spi';
 import { KafkaConfigurationError } from './errors';
 import { defaultTopicPrefix, topicFor } from './topics';
 

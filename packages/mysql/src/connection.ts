@@ -1,5 +1,5 @@
 import { Connection, ConnectionOptions, createConnection, createPool, Pool, PoolOptions } from 'mysql2/promise';
-import { backoffDelay, sleep } from '@eventloom/core';
+import { backoffDelay, sleep } from '@eventloom/core/spi';
 import { MySqlConfigError, MySqlDatabaseMissingError, MySqlUnreachableError } from './errors';
 
 export const MYSQL_URL_ENV = 'EVENTLOOM_MYSQL_URL';

@@ -1,6 +1,7 @@
 import { createServer, Server, Socket } from 'node:net';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
-import { EventTooLargeError, newId, NewEvent } from '@eventloom/core';
+import { EventTooLargeError } from '@eventloom/core';
+import { newId, NewEvent } from '@eventloom/core/spi';
 import { MySqlDatabaseMissingError, MySqlSchemaMissingError, MySqlUnreachableError } from './errors';
 import { MySqlEventStore } from './mysql-event-store';
 import { mysqlViews } from './views/processed-events';

@@ -1,5 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { EventloomError, EventTooLargeError, NewEvent, SequencedEvent, StoredEvent } from '@eventloom/core';
+import { EventloomError, EventTooLargeError } from '@eventloom/core';
+import { NewEvent, SequencedEvent, StoredEvent } from '@eventloom/core/spi';
 
 /** Columns read for every event, in this order. */
 export const EVENT_COLUMNS = 'event_id, event_type, event_data, entity_version, triggering_event, metadata, created_at, position';

@@ -1,4 +1,5 @@
-import { EventTooLargeError, NewEvent } from '@eventloom/core';
+import { EventTooLargeError } from '@eventloom/core';
+import { NewEvent } from '@eventloom/core/spi';
 import { chunkRows, eventValues, toStoredEvent, EventRow } from './event-rows';
 
 const event = (overrides: Partial<NewEvent> = {}): NewEvent => ({

@@ -1,5 +1,6 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
-import { AggregateRepository, afterEvents, newId, NewEvent, OptimisticConcurrencyError } from '@eventloom/core';
+import { AggregateRepository, afterEvents, OptimisticConcurrencyError } from '@eventloom/core';
+import { newId, NewEvent } from '@eventloom/core/spi';
 import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing';
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';

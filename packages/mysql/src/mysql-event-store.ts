@@ -1,15 +1,6 @@
 import { createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import {
-  AggregateStream,
-  AppendRequest,
-  DuplicateAggregateError,
-  EventloomError,
-  EventStore,
-  EventTooLargeError,
-  LoadOptions,
-  OptimisticConcurrencyError,
-  StoredEvent,
-} from '@eventloom/core';
+import { DuplicateAggregateError, EventloomError, EventTooLargeError, OptimisticConcurrencyError } from '@eventloom/core';
+import { AggregateStream, AppendRequest, EventStore, LoadOptions, StoredEvent } from '@eventloom/core/spi';
 import {
   connectionFailure,
   errorCode,

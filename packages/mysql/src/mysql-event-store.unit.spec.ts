@@ -1,4 +1,5 @@
-import { EventTooLargeError, NewEvent } from '@eventloom/core';
+import { EventTooLargeError } from '@eventloom/core';
+import { NewEvent } from '@eventloom/core/spi';
 import { MYSQL_URL_ENV } from './connection';
 import { MySqlConfigError } from './errors';
 import { mysqlEventStore, MySqlEventStore } from './mysql-event-store';

@@ -7,7 +7,7 @@ import {
   eventTypes,
   processCommand,
   processCreation,
-} from '@eventloom/core';
+} from '@eventloom/core/spi';
 import { describeEvent, describeEvents, describeFailure, FixtureFailure } from './fixture-failure';
 import { copyState, findStateChange, formatValue } from './state-change';
 

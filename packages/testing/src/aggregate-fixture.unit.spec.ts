@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   Aggregate,
   AggregateRepository,
@@ -9,6 +8,7 @@ import {
   InvalidDefinitionError,
   MissingApplierError,
   MissingCommandHandlerError,
+  Type,
 } from '@eventloom/core';
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { given } from './aggregate-fixture';

@@ -1,4 +1,4 @@
-import { eventTypes } from '@eventloom/core';
+import { eventTypes } from '@eventloom/core/spi';
 
 /** A fixture's expectation was not met; the message says what was expected and what happened instead. */
 export class FixtureFailure extends Error {

@@ -1,13 +1,5 @@
-import {
-  AggregateRepository,
-  EventContext,
-  eventContext,
-  eventTypes,
-  newId,
-  StoredEvent,
-  subscriberDefinition,
-  toEnvelope,
-} from '@eventloom/core';
+import { AggregateRepository, EventContext } from '@eventloom/core';
+import { eventContext, eventTypes, newId, StoredEvent, subscriberDefinition, toEnvelope } from '@eventloom/core/spi';
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { describeFailure, FixtureFailure } from './fixture-failure';
 

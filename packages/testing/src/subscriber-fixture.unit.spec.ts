@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { AggregateRepository, Event, EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { AggregateRepository, Event, EventContext, EventHandlerMethod, EventSubscriber, Type } from '@eventloom/core';
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { AddToCounter, Counter, OpenCounter } from './contract/contract-model';
 import { FixtureFailure } from './fixture-failure';

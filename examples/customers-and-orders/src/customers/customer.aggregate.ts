@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { Aggregate, Apply, CommandHandler } from '@eventloom/core';
+import { Aggregate, Apply, CommandHandler, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 import { CreateCustomer, ReleaseCredit, ReserveCredit } from './customer.commands';
 import { CustomerCreated, CustomerCreditLimitExceeded, CustomerCreditReleased, CustomerCreditReserved } from './customer.events';

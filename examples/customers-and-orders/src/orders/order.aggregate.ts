@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { Aggregate, Apply, CommandHandler, CommandRejectedError } from '@eventloom/core';
+import { Aggregate, Apply, CommandHandler, CommandRejectedError, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 import { ApproveOrder, CancelOrder, CreateOrder, RejectOrder } from './order.commands';
 import { OrderApproved, OrderCancelled, OrderCreated, OrderRejected } from './order.events';

@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { Event } from '@eventloom/core';
+import { Event, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 
 @Event('OrderCreated', { aggregateType: 'Order' })

@@ -1,4 +1,5 @@
-import { Eventloom, EventTransport, Logger, consoleLogger } from '@eventloom/core';
+import { Eventloom, Logger, consoleLogger } from '@eventloom/core';
+import { EventTransport } from '@eventloom/core/spi';
 import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
 import { KafkaTransport, startPublisher } from '@eventloom/kafka';
 

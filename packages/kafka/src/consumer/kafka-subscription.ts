@@ -1,5 +1,15 @@
 import { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { aggregateKey, AggregateParking, describeError, Logger, sleep, StoredEvent, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core';
+import { Logger } from '@eventloom/core';
+import {
+  aggregateKey,
+  AggregateParking,
+  describeError,
+  sleep,
+  StoredEvent,
+  Subscription,
+  SubscriptionRequest,
+  supportsAggregateParking,
+} from '@eventloom/core/spi';
 import { KafkaConfigurationError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { decodePublishedEvent } from '../wire/published-event-codec';

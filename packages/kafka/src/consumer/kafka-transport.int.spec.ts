@@ -1,5 +1,6 @@
 import { Partitioners, Producer } from 'kafkajs';
-import { discardParked, Eventloom, Publisher, retryAllParked, retryParked, silentLogger } from '@eventloom/core';
+import { discardParked, Eventloom, retryAllParked, retryParked, silentLogger } from '@eventloom/core';
+import { Publisher } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore, MySqlPublicationLog } from '@eventloom/mysql';
 import { KafkaTransport } from './kafka-transport';
 import { startPublisher } from '../publisher/publisher';

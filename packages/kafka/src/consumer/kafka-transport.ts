@@ -1,14 +1,6 @@
 import { Admin, Kafka, KafkaConfig } from 'kafkajs';
-import {
-  consoleLogger,
-  DuplicateSubscriberError,
-  EventTransport,
-  Logger,
-  RebuildMarks,
-  Subscription,
-  SubscriptionRequest,
-  supportsAggregateParking,
-} from '@eventloom/core';
+import { consoleLogger, DuplicateSubscriberError, Logger } from '@eventloom/core';
+import { EventTransport, RebuildMarks, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';

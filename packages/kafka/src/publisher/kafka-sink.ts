@@ -1,5 +1,6 @@
 import { Admin, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
-import { Logger, positiveInteger, PublicationSink, SequencedEvent } from '@eventloom/core';
+import { Logger } from '@eventloom/core';
+import { positiveInteger, PublicationSink, SequencedEvent } from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';

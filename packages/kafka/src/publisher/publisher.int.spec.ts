@@ -1,5 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
-import { Publisher, silentLogger } from '@eventloom/core';
+import { silentLogger } from '@eventloom/core';
+import { Publisher } from '@eventloom/core/spi';
 import { startPublisher } from './publisher';
 import { topicFor } from '../topics';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';

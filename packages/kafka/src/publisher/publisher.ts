@@ -1,4 +1,5 @@
-import { Logger, Publisher } from '@eventloom/core';
+import { Logger } from '@eventloom/core';
+import { Publisher } from '@eventloom/core/spi';
 import { MySqlConfigError, MySqlSource, startPublisher as startMySqlPublisher } from '@eventloom/mysql';
 import { KafkaConfigurationError } from '../errors';
 import { KafkaSink } from './kafka-sink';

@@ -1,4 +1,5 @@
-import { Eventloom, Publisher, silentLogger, sleep } from '@eventloom/core';
+import { Eventloom, silentLogger } from '@eventloom/core';
+import { Publisher, sleep } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore, MySqlEventStore, MySqlPublicationLog, MySqlRebuildMarks } from '@eventloom/mysql';
 import { KafkaTransport } from '../consumer/kafka-transport';
 import { startPublisher } from '../publisher/publisher';

@@ -1,11 +1,7 @@
 import { Admin, KafkaConfig } from 'kafkajs';
+import { consoleLogger, DeliveryOptions, Eventloom, EventloomError, Logger } from '@eventloom/core';
 import {
   aggregateTypesOf,
-  consoleLogger,
-  DeliveryOptions,
-  Eventloom,
-  EventloomError,
-  Logger,
   PublicationLog,
   RebuildMarks,
   StoredEvent,
@@ -13,7 +9,7 @@ import {
   SubscriptionRequest,
   positiveInteger,
   aggregateKey,
-} from '@eventloom/core';
+} from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';

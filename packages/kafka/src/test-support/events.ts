@@ -1,5 +1,5 @@
 import { Pool } from 'mysql2/promise';
-import { newId } from '@eventloom/core';
+import { newId } from '@eventloom/core/spi';
 
 export interface TestEvent {
   readonly eventId: string;

@@ -1,4 +1,4 @@
-import { sleep } from '@eventloom/core';
+import { sleep } from '@eventloom/core/spi';
 
 /** Polls until the check returns true, or fails with the message after the timeout. */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 25): Promise<void> {

@@ -1,4 +1,5 @@
-import { AggregateStream, AppendRequest, Event, EventContext, EventHandlerMethod, EventStore, EventSubscriber, StoredEvent } from '@eventloom/core';
+import { Event, EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { AggregateStream, AppendRequest, EventStore, StoredEvent } from '@eventloom/core/spi';
 
 @Event('KCounterAdded', { aggregateType: 'KCounter' })
 export class CounterAdded {

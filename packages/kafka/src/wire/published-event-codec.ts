@@ -1,5 +1,6 @@
 import { IHeaders, Message } from 'kafkajs';
-import { EventMetadataFields, StoredEvent } from '@eventloom/core';
+import { EventMetadataFields } from '@eventloom/core';
+import { StoredEvent } from '@eventloom/core/spi';
 import { Headers, headerText } from './headers';
 
 /**
@@ -160,4 +161,4 @@ function standIn(message: ReceivedMessage): StoredEvent {
 }
 
 /** True for the stand-in of an undecodable message (it cannot be handed to a handler): the core's marker. */
-export { isUndecodable } from '@eventloom/core';
+export { isUndecodable } from '@eventloom/core/spi';

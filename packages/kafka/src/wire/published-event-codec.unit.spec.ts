@@ -1,4 +1,4 @@
-import { StoredEvent } from '@eventloom/core';
+import { StoredEvent } from '@eventloom/core/spi';
 import { decodePublishedEvent, encodePublishedEvent, isUndecodable, ReceivedMessage } from './published-event-codec';
 import { Headers } from './headers';
 

@@ -1,5 +1,6 @@
 import { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { aggregateKey, AggregateParking, ParkedEntry, ParkedEvent, StoredEvent } from '@eventloom/core';
+import { ParkedEvent } from '@eventloom/core';
+import { aggregateKey, AggregateParking, ParkedEntry, StoredEvent } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { SchemaGuard } from '../schema/schema-guard';
 import { tableNames } from '../schema/table-names';

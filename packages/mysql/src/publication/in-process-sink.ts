@@ -1,4 +1,4 @@
-import { PublicationSink, SequencedEvent } from '@eventloom/core';
+import { PublicationSink, SequencedEvent } from '@eventloom/core/spi';
 
 /**
  * A sink that accepts every batch at once: events are sequenced and marked

@@ -1,4 +1,5 @@
-import { Logger, PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher } from '@eventloom/core';
+import { Logger } from '@eventloom/core';
+import { PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher } from '@eventloom/core/spi';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';
 import { inProcessSink } from './in-process-sink';

@@ -1,5 +1,5 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { PublicationLog, SequencedEvent } from '@eventloom/core';
+import { PublicationLog, SequencedEvent } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { PUBLICATION_COLUMNS, PublicationRow, publicationRowToSequencedEvent } from '../event-rows';
 import { tableNames } from '../schema/table-names';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Connection } from 'mysql2/promise';
-import { consoleLogger, describeError, Logger, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core';
+import { consoleLogger, Logger } from '@eventloom/core';
+import { describeError, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { MySqlConfigError } from '../errors';
 import { tableNames, TableNames } from '../schema/table-names';

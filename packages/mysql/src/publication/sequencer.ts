@@ -1,5 +1,5 @@
 import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { SequencedEvent, StoredEvent } from '@eventloom/core';
+import { SequencedEvent, StoredEvent } from '@eventloom/core/spi';
 import { PUBLICATION_COLUMNS as eventColumns, PublicationRow as EventRow, toDate } from '../event-rows';
 import { TableNames } from '../schema/table-names';
 import { LeadershipLostError, SequencerConflictError } from '../errors';

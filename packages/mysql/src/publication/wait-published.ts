@@ -1,5 +1,5 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { sleep } from '@eventloom/core';
+import { sleep } from '@eventloom/core/spi';
 
 /**
  * Resolves once every event stored before the call is marked published, by

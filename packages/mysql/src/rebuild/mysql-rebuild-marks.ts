@@ -1,5 +1,5 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { RebuildMarks } from '@eventloom/core';
+import { RebuildMarks } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { SchemaGuard } from '../schema/schema-guard';
 import { tableNames } from '../schema/table-names';

@@ -1,5 +1,5 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { CheckpointStore } from '@eventloom/core';
+import { CheckpointStore } from '@eventloom/core/spi';
 import { MySqlEventStore } from '../mysql-event-store';
 import { tableNames } from '../schema/table-names';
 

@@ -1,5 +1,6 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { Event, EventContext, EventHandlerMethod, EventSubscriber, newId } from '@eventloom/core';
+import { Event, EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { newId } from '@eventloom/core/spi';
 import { deliver } from '@eventloom/testing';
 import { createMySqlPool } from '../connection';
 import { createTestDatabase, TestDatabase } from '../test-support/test-database';

@@ -1,5 +1,4 @@
-import { Type } from 'class-transformer';
-import { Aggregate, Apply, CommandRejectedError, Event, Process } from '@eventloom/core';
+import { Aggregate, Apply, CommandRejectedError, Event, Process, Type } from '@eventloom/core';
 
 /** A tiny model used only by the contract suite. */
 export class Amount {

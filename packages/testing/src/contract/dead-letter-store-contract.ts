@@ -1,14 +1,5 @@
-import {
-  aggregateKey,
-  DeadLetterStore,
-  discardParked,
-  ParkedEvent,
-  retryAllParked,
-  retryParked,
-  StoredEvent,
-  supportsAggregateParking,
-  UndecodableMessageError,
-} from '@eventloom/core';
+import { discardParked, ParkedEvent, retryAllParked, retryParked, UndecodableMessageError } from '@eventloom/core';
+import { aggregateKey, DeadLetterStore, StoredEvent, supportsAggregateParking } from '@eventloom/core/spi';
 
 export interface DeadLetterStoreHarness {
   readonly store: DeadLetterStore;

@@ -4,13 +4,11 @@ import {
   afterEvents,
   CommandRejectedError,
   DuplicateAggregateError,
-  EventStore,
-  newId,
-  NewEvent,
   OptimisticConcurrencyError,
   RepositoryOptions,
   UnknownEventTypeError,
 } from '@eventloom/core';
+import { EventStore, newId, NewEvent } from '@eventloom/core/spi';
 import { AddToCounter, Amount, Counter, OpenCounter } from './contract-model';
 
 export interface EventStoreHarness {

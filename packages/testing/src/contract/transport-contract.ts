@@ -1,14 +1,12 @@
 import {
-  DeadLetterStore,
   DuplicateSubscriberError,
   EventContext,
   EventHandlerMethod,
-  EventStore,
   EventSubscriber,
   Eventloom,
-  EventTransport,
   silentLogger,
 } from '@eventloom/core';
+import { DeadLetterStore, EventStore, EventTransport } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from './contract-model';
 
