@@ -11,7 +11,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }],
   },
   moduleNameMapper: {
-    '^@eventloom/core/spi$': '<rootDir>/packages/core/src/spi',
+    '^@eventloom/(core|testing)/(spi|contract)$': '<rootDir>/packages/$1/src/$2',
     '^@eventloom/(core|in-memory|testing|mysql|kafka)$': '<rootDir>/packages/$1/src',
   },
   testTimeout: 60000,

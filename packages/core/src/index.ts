@@ -48,6 +48,7 @@ export { EventloomError } from './errors/eventloom-error';
 export { ConfigurationError } from './errors/configuration-error';
 export {
   AggregateNotFoundError,
+  ClosedError,
   CommandRejectedError,
   DuplicateAggregateError,
   DuplicateSubscriberError,

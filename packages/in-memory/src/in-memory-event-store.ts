@@ -1,4 +1,4 @@
-import { DuplicateAggregateError, EventloomError, OptimisticConcurrencyError } from '@eventloom/core';
+import { ClosedError, DuplicateAggregateError, EventloomError, OptimisticConcurrencyError } from '@eventloom/core';
 import {
   aggregateKey,
   AggregateStream,
@@ -96,6 +96,6 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new EventloomError('The in-memory event store is closed.');
+    if (this.closed) throw new ClosedError('The in-memory event store');
   }
 }

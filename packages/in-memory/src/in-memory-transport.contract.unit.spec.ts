@@ -1,5 +1,5 @@
 import { InMemoryCheckpointStore, PublicationLogTransport } from '@eventloom/core/spi';
-import { transportContract } from '@eventloom/testing';
+import { transportContract } from '@eventloom/testing/contract';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryTransport } from './in-memory-transport';
 

@@ -27,8 +27,18 @@ export class InvalidTopicNameError extends EventloomError {
   }
 }
 
+/** A subscription's consumer group was not joined in time (a slow rebalance, a broker under load): try again. */
+export class GroupJoinTimeoutError extends EventloomError {
+  override readonly retriable = true;
+
+  constructor(
+    readonly subscriberId: string,
+    readonly groupId: string,
+    timeoutMs: number,
+  ) {
+    super(`Subscriber '${subscriberId}' did not join consumer group '${groupId}' within ${timeoutMs} ms; subscribe again, or raise joinTimeoutMs.`);
+  }
+}
+
 /** A setting given to the publisher, transport or CLI that cannot work. */
 export class KafkaConfigurationError extends ConfigurationError {}
-
-/** A parked Kafka message that is not a well-formed published event (the core's notion, re-exported where it arises). */
-export { UndecodableMessageError } from '@eventloom/core';

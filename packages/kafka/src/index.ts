@@ -1,11 +1,8 @@
-export * from './errors';
-export { resolveBrokers, defaultBrokers } from './config';
-export { topicFor, ensureTopics, defaultTopicPrefix } from './topics';
-export { kafkaTopology, defaultPartitions } from './topology';
+export { BrokerUnreachableError, GroupJoinTimeoutError, InvalidTopicNameError, KafkaConfigurationError } from './errors';
+export { resolveBrokers } from './config';
+export { kafkaTopology } from './topology';
 export type { KafkaTopology, KafkaTopologyOptions } from './topology';
 export { createKafka } from './kafka-client';
-export * from './wire/headers';
-export * from './wire/published-event-codec';
 export { startPublisher } from './publisher/publisher';
 export type { PublisherOptions } from './publisher/publisher';
 export { KafkaSink } from './publisher/kafka-sink';

@@ -1,5 +1,5 @@
 import { Connection, ConnectionOptions, createConnection, createPool, Pool, PoolOptions } from 'mysql2/promise';
-import { backoffDelay, sleep } from '@eventloom/core/spi';
+import { backoffDelay, positiveInteger, sleep } from '@eventloom/core/spi';
 import { MySqlConfigError, MySqlDatabaseMissingError, MySqlUnreachableError } from './errors';
 
 export const MYSQL_URL_ENV = 'EVENTLOOM_MYSQL_URL';
@@ -82,10 +82,7 @@ export function connectionOptionsFor(
 }
 
 export function poolOptionsFor(target: MySqlTarget, settings: PoolSettings = {}): PoolOptions {
-  const poolSize = settings.poolSize ?? 10;
-  if (!Number.isInteger(poolSize) || poolSize < 1) {
-    throw new MySqlConfigError(`poolSize must be a positive integer, got ${poolSize}.`);
-  }
+  const poolSize = positiveInteger('poolSize', settings.poolSize ?? 10, MySqlConfigError);
   return { ...connectionOptionsFor(target, settings), connectionLimit: poolSize, enableKeepAlive: true };
 }
 

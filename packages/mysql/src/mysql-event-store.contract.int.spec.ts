@@ -1,4 +1,4 @@
-import { eventStoreContract } from '@eventloom/testing';
+import { eventStoreContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from './mysql-event-store';
 import { createTestDatabase, TestDatabase } from './test-support/test-database';
 

@@ -1,7 +1,7 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, afterEvents, OptimisticConcurrencyError } from '@eventloom/core';
 import { newId, NewEvent } from '@eventloom/core/spi';
-import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing';
+import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing/contract';
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';
 import { Ledger, OpenLedger, PostEntries } from './test-support/ledger-model';

@@ -1,7 +1,4 @@
+/** Fixtures for application tests. The contract suites for back-end authors are in '@eventloom/testing/contract'. */
 export * from './aggregate-fixture';
 export * from './subscriber-fixture';
 export { FixtureFailure } from './fixture-failure';
-export * from './contract/event-store-contract';
-export * from './contract/contract-model';
-export * from './contract/transport-contract';
-export * from './contract/dead-letter-store-contract';

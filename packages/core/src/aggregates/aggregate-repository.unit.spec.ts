@@ -1,5 +1,5 @@
 import { InMemoryEventStore } from '@eventloom/in-memory';
-import { AddToCounter, Amount, Counter, CounterAdded, OpenCounter } from '@eventloom/testing';
+import { AddToCounter, Amount, Counter, CounterAdded, OpenCounter } from '@eventloom/testing/contract';
 import { afterEvents } from '../snapshots/snapshot-strategy';
 import { AppendRequest, EventStore } from '../eventStore/event-store';
 import { OptimisticConcurrencyError } from '../errors';

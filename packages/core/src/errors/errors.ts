@@ -96,6 +96,13 @@ export class DuplicateSubscriberError extends EventloomError {
 
 export class InvalidDefinitionError extends EventloomError {}
 
+/** Something was used after close(): a runtime state, not a setting to fix. Create a new one. */
+export class ClosedError extends EventloomError {
+  constructor(readonly what: string) {
+    super(`${what} is closed; create a new one to go on.`);
+  }
+}
+
 export class EventTooLargeError extends EventloomError {
   constructor(
     readonly eventType: string,

@@ -3,7 +3,7 @@ import { EventStore } from '../eventStore/event-store';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { StoredEvent } from '../typing/stored-event';
 import { EventTransport, Subscription } from '../transport/event-transport';
-import { ConfigurationError, DuplicateSubscriberError, EventloomError } from '../errors';
+import { ClosedError, ConfigurationError, DuplicateSubscriberError } from '../errors';
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
@@ -58,7 +58,7 @@ export class Eventloom {
 
   /** Starts a subscriber instance (a class decorated with @EventSubscriber). */
   async subscribe(subscriber: object): Promise<Subscription> {
-    if (this.closed) throw new EventloomError('This Eventloom is closed; create a new one to subscribe.');
+    if (this.closed) throw new ClosedError('This Eventloom');
     const definition = subscriberDefinition(subscriber);
     if (this.subscriptions.has(definition.subscriberId)) throw new DuplicateSubscriberError(definition.subscriberId);
     const placeholder: Subscription = { subscriberId: definition.subscriberId, close: async () => {} };

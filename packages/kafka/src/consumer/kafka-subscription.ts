@@ -10,7 +10,7 @@ import {
   SubscriptionRequest,
   supportsAggregateParking,
 } from '@eventloom/core/spi';
-import { KafkaConfigurationError } from '../errors';
+import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { decodePublishedEvent } from '../wire/published-event-codec';
 import { HandledVersions } from './handled-versions';
@@ -100,7 +100,7 @@ export class KafkaSubscription implements Subscription {
       joined,
       new Promise<void>((_, reject) => {
         timer = setTimeout(
-          () => reject(new KafkaConfigurationError(`Subscriber '${this.subscriberId}' did not join consumer group '${this.deps.groupId}' within ${timeout} ms.`)),
+          () => reject(new GroupJoinTimeoutError(this.subscriberId, this.deps.groupId, timeout)),
           timeout,
         );
       }),

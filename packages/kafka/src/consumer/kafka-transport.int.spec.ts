@@ -4,7 +4,7 @@ import { Publisher } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore, MySqlPublicationLog } from '@eventloom/mysql';
 import { KafkaTransport } from './kafka-transport';
 import { startPublisher } from '../publisher/publisher';
-import { UndecodableMessageError } from '../errors';
+import { UndecodableMessageError } from '@eventloom/core';
 import { topicFor } from '../topics';
 import { encodePublishedEvent, isUndecodable } from '../wire/published-event-codec';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';

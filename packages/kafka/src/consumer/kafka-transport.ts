@@ -1,5 +1,5 @@
 import { Admin, Kafka, KafkaConfig } from 'kafkajs';
-import { consoleLogger, DuplicateSubscriberError, Logger } from '@eventloom/core';
+import { ClosedError, consoleLogger, DuplicateSubscriberError, Logger } from '@eventloom/core';
 import { EventTransport, RebuildMarks, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
@@ -89,7 +89,7 @@ export class KafkaTransport implements EventTransport {
   }
 
   async subscribe(request: SubscriptionRequest): Promise<Subscription> {
-    if (this.closed) throw new KafkaConfigurationError('This KafkaTransport is closed.');
+    if (this.closed) throw new ClosedError('This KafkaTransport');
     if (this.active.has(request.subscriberId)) throw new DuplicateSubscriberError(request.subscriberId);
     if (request.aggregateTypes.length === 0) {
       throw new KafkaConfigurationError(`Subscriber '${request.subscriberId}' reads no aggregate type, so there is no topic to consume.`);

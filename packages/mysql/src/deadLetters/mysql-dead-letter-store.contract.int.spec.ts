@@ -1,4 +1,4 @@
-import { deadLetterStoreContract } from '@eventloom/testing';
+import { deadLetterStoreContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from '../mysql-event-store';
 import { createTestDatabase, TestDatabase } from '../test-support/test-database';
 import { MySqlDeadLetterStore } from './mysql-dead-letter-store';

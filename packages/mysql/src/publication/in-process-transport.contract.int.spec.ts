@@ -1,5 +1,5 @@
 import { silentLogger } from '@eventloom/core';
-import { transportContract } from '@eventloom/testing';
+import { transportContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { createTestDatabase } from '../test-support/test-database';

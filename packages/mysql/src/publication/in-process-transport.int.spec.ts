@@ -1,6 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, EventContext, EventHandlerMethod, Eventloom, EventSubscriber, silentLogger } from '@eventloom/core';
-import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from '@eventloom/testing';
+import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from '@eventloom/testing/contract';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';

@@ -1,0 +1,5 @@
+/** The behaviour every back end must have, as jest suites to run against it, and the model they use. */
+export * from './event-store-contract';
+export * from './transport-contract';
+export * from './dead-letter-store-contract';
+export * from './contract-model';
