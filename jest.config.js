@@ -6,7 +6,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{packages,examples}/**/src/**/*.spec.ts', '<rootDir>/{packages,examples}/**/test/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{packages,examples}/**/src/**/*.spec.ts', '<rootDir>/{packages,examples}/**/test/**/*.spec.ts', '<rootDir>/docs/**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }],
   },
