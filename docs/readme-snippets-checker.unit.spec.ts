@@ -14,14 +14,19 @@ const source = [
   '  // #endregion inner',
   '  // #endregion greet',
   '}',
+  'export function g() {',
+  '    // #region greet',
+  '    g();',
+  '    // #endregion greet',
+  '}',
 ].join('\n');
 const read: SourceReader = (path) => (path === 'src/a.ts' ? source : undefined);
 const readme = (marker: string | undefined, body: string) =>
   ['# Title', '', ...(marker ? [`<!-- snippet: ${marker} -->`] : []), `${fence}ts`, body, fence, '', `${fence}bash`, 'npm test', fence].join('\n');
-const shown = "const greeting = 'hello';\n// ...\nconsole.log(greeting);";
+const shown = "const greeting = 'hello';\n// ...\nconsole.log(greeting);\n\ng();";
 
 describe('readme snippet checker', () => {
-  it('shows a region dedented, with other markers left out and elided spans as // ...', () => {
+  it('shows a region dedented, in its pieces, with other markers left out and elided spans as // ...', () => {
     expect(regionText('src/a.ts#greet', read)).toEqual({ text: shown });
     expect(regionText('src/a.ts#inner', read)).toEqual({ text: 'console.log(greeting);' });
   });

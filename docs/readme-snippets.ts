@@ -6,7 +6,9 @@
  * The path is relative to the repository root; the source holds the region between
  * `// #region order-aggregate` and `// #endregion order-aggregate`. The block must equal
  * the region, dedented, with marker lines of other regions left out and every span
- * between `// #elide` and `// #end-elide` shown as one `// ...` line.
+ * between `// #elide` and `// #end-elide` shown as one `// ...` line. A region may come
+ * in several pieces (imports at the top, code inside a function): each is dedented on
+ * its own, and they are shown in order, one blank line apart.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -76,13 +78,26 @@ export function regionText(source: string, read: SourceReader): { text: string }
   const content = read(path);
   if (content === undefined) return { error: `${path} does not exist (paths are relative to the repository root)` };
   const lines = content.split('\n');
-  const start = lines.findIndex((l) => isMarker(l, 'region', name));
-  if (start < 0) return { error: `${path} has no '// #region ${name}'` };
-  const end = lines.findIndex((l, i) => i > start && isMarker(l, 'endregion', name));
-  if (end < 0) return { error: `${path} has '// #region ${name}' but no '// #endregion ${name}' after it` };
+  const pieces: string[] = [];
+  for (let from = 0; ; ) {
+    const start = lines.findIndex((l, i) => i >= from && isMarker(l, 'region', name));
+    if (start < 0) break;
+    const end = lines.findIndex((l, i) => i > start && isMarker(l, 'endregion', name));
+    if (end < 0) return { error: `${path} has '// #region ${name}' (line ${start + 1}) but no '// #endregion ${name}' after it` };
+    const piece = shownLines(lines.slice(start + 1, end));
+    if (piece === undefined) return { error: `${path}#${name} has a '// #elide' without '// #end-elide'` };
+    pieces.push(dedent(piece).join('\n'));
+    from = end + 1;
+  }
+  if (pieces.length === 0) return { error: `${path} has no '// #region ${name}'` };
+  return { text: pieces.join('\n\n') };
+}
+
+/** The lines a README shows: no region markers, each elided span as one `// ...` line; undefined if an elision is open. */
+function shownLines(lines: string[]): string[] | undefined {
   const shown: string[] = [];
   let elidedFrom: string | undefined;
-  for (const line of lines.slice(start + 1, end)) {
+  for (const line of lines) {
     const marker = REGION_MARKER.exec(line)?.[1];
     if (marker === 'elide') {
       elidedFrom ??= line.slice(0, line.length - line.trimStart().length);
@@ -93,8 +108,7 @@ export function regionText(source: string, read: SourceReader): { text: string }
       shown.push(line);
     }
   }
-  if (elidedFrom !== undefined) return { error: `${path}#${name} has a '// #elide' without '// #end-elide'` };
-  return { text: dedent(shown).join('\n') };
+  return elidedFrom === undefined ? shown : undefined;
 }
 
 /** Everything wrong with one README's code blocks. */

@@ -26,9 +26,11 @@ export async function startApp(
   port: number,
   close: () => Promise<void> = () => eventloom.close(),
 ): Promise<RunningApp> {
+  // #region subscribe
   await eventloom.subscribe(new CustomerWorkflow());
   await eventloom.subscribe(new OrderWorkflow());
   await eventloom.subscribe(new OrderHistorySubscriber(orderHistory));
+  // #endregion subscribe
   const { repository } = eventloom;
   const customerExists = async (id: string) => (await repository.findOptional(Customer, id)) !== undefined;
   const api = await jsonApi((app) => {

@@ -4,7 +4,9 @@ import { Customer } from './customer.aggregate';
 import { CreateCustomer, ReleaseCredit, ReserveCredit } from './customer.commands';
 import { CustomerCreated, CustomerCreditLimitExceeded, CustomerCreditReleased, CustomerCreditReserved } from './customer.events';
 
+// #region given-when-then
 const fred = new CustomerCreated('Fred', new Money(1000));
+// #endregion given-when-then
 
 describe('Customer', () => {
   it('is created with a credit limit', () => {
@@ -17,9 +19,11 @@ describe('Customer', () => {
   });
 
   it('refuses credit beyond what is left, naming what is available', () => {
+    // #region given-when-then
     given(Customer, [fred, new CustomerCreditReserved('o-1', new Money(720))])
       .when(new ReserveCredit('o-2', new Money(500)))
       .then([new CustomerCreditLimitExceeded('o-2', new Money(500), new Money(280))]);
+    // #endregion given-when-then
   });
 
   it('reserves once per order', () => {

@@ -5,6 +5,7 @@ import { OrderApproved, OrderCancelled, OrderCreated, OrderRejected } from './or
 
 export type OrderState = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED';
 
+// #region order-aggregate
 @Aggregate('Order')
 export class Order {
   customerId = '';
@@ -17,6 +18,7 @@ export class Order {
     return new OrderCreated(command.customerId, command.orderTotal);
   }
 
+  // #elide
   /** A reply for an order that is no longer PENDING (e.g. cancelled meanwhile) changes nothing. */
   @CommandHandler(ApproveOrder)
   approve(_command: ApproveOrder) {
@@ -27,6 +29,7 @@ export class Order {
   reject(command: RejectOrder) {
     return this.state === 'PENDING' ? new OrderRejected(this.customerId, command.reason) : [];
   }
+  // #end-elide
 
   @CommandHandler(CancelOrder)
   cancel(_command: CancelOrder) {
@@ -41,6 +44,7 @@ export class Order {
     this.customerId = event.customerId;
     this.orderTotal = event.orderTotal;
   }
+  // #elide
 
   @Apply(OrderApproved)
   approved(_event: OrderApproved) {
@@ -57,4 +61,6 @@ export class Order {
   cancelled(_event: OrderCancelled) {
     this.state = 'CANCELLED';
   }
+  // #end-elide
 }
+// #endregion order-aggregate

@@ -5,7 +5,9 @@ import { Order } from './order.aggregate';
 import { ApproveOrder, CancelOrder, CreateOrder, RejectOrder } from './order.commands';
 import { OrderApproved, OrderCancelled, OrderCreated, OrderRejected } from './order.events';
 
+// #region then-error
 const created = new OrderCreated('c-1', new Money(720));
+// #endregion then-error
 
 describe('Order', () => {
   it('starts PENDING', () => {
@@ -29,7 +31,9 @@ describe('Order', () => {
   });
 
   it('cannot be cancelled once REJECTED or CANCELLED', () => {
+    // #region then-error
     given(Order, [created, new OrderRejected('c-1', 'x')]).when(new CancelOrder()).thenError(CommandRejectedError, /REJECTED/);
+    // #endregion then-error
     given(Order, [created, new OrderCancelled('c-1')]).when(new CancelOrder()).thenError(CommandRejectedError, /CANCELLED/);
   });
 });

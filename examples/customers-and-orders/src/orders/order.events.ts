@@ -1,6 +1,7 @@
 import { Event, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 
+// #region order-created
 @Event('OrderCreated', { aggregateType: 'Order' })
 export class OrderCreated {
   @Type(() => Money) readonly orderTotal: Money;
@@ -11,6 +12,7 @@ export class OrderCreated {
     this.orderTotal = orderTotal;
   }
 }
+// #endregion order-created
 
 @Event('OrderApproved', { aggregateType: 'Order' })
 export class OrderApproved {
