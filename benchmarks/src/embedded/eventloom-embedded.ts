@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Aggregate, AggregateRepository, Apply, Event, Process } from '@eventloom/core';
+import { Aggregate, AggregateRepository, Apply, Event, CommandHandler } from '@eventloom/core';
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { EmbeddedResult } from './workload';
 
@@ -21,10 +21,10 @@ class Deposit {
 @Aggregate('BenchAccount')
 class Account {
   balance = 0;
-  @Process(OpenAccount) open(command: OpenAccount) {
+  @CommandHandler(OpenAccount) open(command: OpenAccount) {
     return new AccountOpened(command.owner);
   }
-  @Process(Deposit) deposit(command: Deposit) {
+  @CommandHandler(Deposit) deposit(command: Deposit) {
     return new Deposited(command.amount);
   }
   @Apply(AccountOpened) opened(_event: AccountOpened) {}

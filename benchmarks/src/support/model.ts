@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Aggregate, Apply, Event, Process } from '@eventloom/core';
+import { Aggregate, Apply, Event, CommandHandler } from '@eventloom/core';
 
 /** The account the MySQL and Kafka benchmarks write: small JSON events, a balance folded from deposits. */
 @Event('MySqlBenchAccountOpened', { aggregateType: 'MySqlBenchAccount' })
@@ -32,14 +32,14 @@ export class DepositMany {
 export class Account {
   owner = '';
   balance = 0;
-  @Process(OpenAccount) open(command: OpenAccount) {
+  @CommandHandler(OpenAccount) open(command: OpenAccount) {
     if (command.deposits === 0) return new AccountOpened(command.owner);
     return [new AccountOpened(command.owner), ...Array.from({ length: command.deposits }, () => new Deposited(1))];
   }
-  @Process(Deposit) deposit(command: Deposit) {
+  @CommandHandler(Deposit) deposit(command: Deposit) {
     return new Deposited(command.amount);
   }
-  @Process(DepositMany) depositMany(command: DepositMany) {
+  @CommandHandler(DepositMany) depositMany(command: DepositMany) {
     return Array.from({ length: command.count }, () => new Deposited(command.amount));
   }
   @Apply(AccountOpened) opened(event: AccountOpened) {

@@ -1,4 +1,4 @@
-import { Aggregate, Apply, Event, EventContext, EventHandlerMethod, EventSubscriber, Process } from '@eventloom/core';
+import { Aggregate, Apply, Event, EventContext, EventHandlerMethod, EventSubscriber, CommandHandler } from '@eventloom/core';
 
 @Event('RAccountOpened')
 export class AccountOpened {
@@ -22,12 +22,12 @@ export class Deposit {
 export class Account {
   balance = 0;
 
-  @Process(OpenAccount)
+  @CommandHandler(OpenAccount)
   open(command: OpenAccount) {
     return new AccountOpened(command.owner);
   }
 
-  @Process(Deposit)
+  @CommandHandler(Deposit)
   deposit(command: Deposit) {
     return new Deposited(command.amount);
   }

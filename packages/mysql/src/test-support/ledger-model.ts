@@ -1,4 +1,4 @@
-import { Aggregate, Apply, Event, Process } from '@eventloom/core';
+import { Aggregate, Apply, Event, CommandHandler } from '@eventloom/core';
 
 /** A test aggregate whose one command can emit many events, to build long histories quickly. */
 @Event('MySqlTestLedgerOpened')
@@ -25,12 +25,12 @@ export class Ledger {
   entries = 0;
   balance = 0;
 
-  @Process(OpenLedger)
+  @CommandHandler(OpenLedger)
   open(command: OpenLedger) {
     return new LedgerOpened(command.owner);
   }
 
-  @Process(PostEntries)
+  @CommandHandler(PostEntries)
   post(command: PostEntries) {
     return Array.from({ length: command.count }, () => new EntryPosted(1));
   }

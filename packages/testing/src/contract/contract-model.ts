@@ -1,4 +1,4 @@
-import { Aggregate, Apply, CommandRejectedError, Event, Process, Type } from '@eventloom/core';
+import { Aggregate, Apply, CommandRejectedError, Event, CommandHandler, Type } from '@eventloom/core';
 
 /** A tiny model used only by the contract suite. */
 export class Amount {
@@ -36,12 +36,12 @@ export class Counter {
   @Type(() => Amount) total = new Amount(0);
   additions = 0;
 
-  @Process(OpenCounter)
+  @CommandHandler(OpenCounter)
   open(command: OpenCounter) {
     return new CounterOpened(new Amount(command.start));
   }
 
-  @Process(AddToCounter)
+  @CommandHandler(AddToCounter)
   add(command: AddToCounter) {
     if (command.amount === 0) throw new CommandRejectedError('Adding zero changes nothing.');
     return new CounterAdded(new Amount(command.amount));
