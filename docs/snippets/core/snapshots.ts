@@ -1,5 +1,13 @@
 // packages/core/README.md: snapshot strategies, on the aggregate or per repository. Run by core-readme.unit.spec.ts.
-import { afterEvents, Aggregate, AggregateRepository, Apply, CommandHandler, Event, whenLoadTakesLongerThan } from '@eventloom/core';
+import {
+  afterEvents,
+  Aggregate,
+  AggregateRepository,
+  Apply,
+  CommandHandler,
+  Event,
+  whenLoadTakesLongerThan,
+} from '@eventloom/core';
 import { EventStore } from '@eventloom/core/spi';
 
 @Event('CounterIncremented', { aggregateType: 'Counter' })

@@ -1,9 +1,10 @@
-import { createConnection, RowDataPacket } from 'mysql2/promise';
+import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, afterEvents, OptimisticConcurrencyError } from '@eventloom/core';
-import { newId, NewEvent } from '@eventloom/core/spi';
+import { AppendRequest, newId, NewEvent, sleep } from '@eventloom/core/spi';
 import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing/contract';
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';
+import { EVENT_PLACEHOLDERS, eventValues, INSERT_EVENT_COLUMNS, SqlValue } from './event-rows';
 import { Ledger, OpenLedger, PostEntries } from './test-support/ledger-model';
 import { createTestDatabase, TestDatabase } from './test-support/test-database';
 
@@ -27,6 +28,56 @@ afterAll(async () => {
 
 const counterEvent = rawEvent;
 
+/**
+ * Loses an append's connection the way production does, mid-transaction: a
+ * second connection holds an uncommitted row with a key that the append's
+ * statement `waitsIn` needs, so the append waits there with its earlier
+ * writes done; a third connection finds it in the server's process list and
+ * KILLs it; then the blocker rolls back. Returns what the append threw.
+ */
+async function appendKilledWhileWaiting(
+  store: MySqlEventStore,
+  request: AppendRequest,
+  blocker: { readonly sql: string; readonly values: SqlValue[]; readonly waitsIn: string },
+): Promise<unknown> {
+  const holder = await createConnection(database.url);
+  const admin = await createConnection(database.url);
+  try {
+    await holder.query('START TRANSACTION');
+    await holder.query(blocker.sql, blocker.values);
+    const appending = store.append(request).then(
+      () => new Error('the append succeeded although its connection was killed'),
+      (error: unknown) => error,
+    );
+    await admin.query(`KILL CONNECTION ${await connectionRunning(admin, blocker.waitsIn)}`);
+    return await appending;
+  } finally {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    await holder.end();
+    await admin.end();
+  }
+}
+
+/**
+ * The connection of this test's database running a statement that starts with
+ * `statement` (the test database is this file's alone, so that is the append).
+ * It stays there because the blocker holds the row it needs: the statement
+ * cannot finish before the KILL.
+ */
+async function connectionRunning(admin: Connection, statement: string): Promise<number> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [rows] = await admin.query<RowDataPacket[]>(
+      `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND LEFT(INFO, ?) = ?`,
+      [database.name, statement.length, statement],
+    );
+    if (rows.length === 1) return Number(rows[0].id);
+    if (rows.length > 1) throw new Error(`${rows.length} connections run '${statement}' in ${database.name}; expected the append's alone.`);
+    if (Date.now() > deadline) throw new Error(`No connection ran '${statement}' in ${database.name} within 10 s: did the append wait on the blocker's row?`);
+    await sleep(10);
+  }
+}
+
 describe('MySqlEventStore on MariaDB', () => {
   it('loses nothing when 50 updates of one aggregate race from 10 separate pools', async () => {
     const retry = { maxAttempts: 200, initialDelayMs: 1, maxDelayMs: 30 };
@@ -42,27 +93,19 @@ describe('MySqlEventStore on MariaDB', () => {
     expect(versions).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
   });
 
-  describe('a connection killed just before COMMIT', () => {
-    let killNext = false;
-    const killer = async (connection: { query: (sql: string) => Promise<unknown> }) => {
-      if (!killNext) return;
-      killNext = false;
-      const [[{ id }]] = (await connection.query('SELECT CONNECTION_ID() AS id')) as [[{ id: number }]];
-      const admin = await createConnection(database.url);
-      try {
-        await admin.query(`KILL CONNECTION ${Number(id)}`);
-      } finally {
-        await admin.end();
-      }
-    };
-
+  describe('a connection killed in the middle of an append', () => {
     it('leaves no trace of a create', async () => {
-      const store = openStore({ poolSize: 2, beforeCommit: killer });
+      const store = openStore({ poolSize: 2 });
       const id = newId();
-      killNext = true;
-      await expect(
-        store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: [counterEvent(id, 1), counterEvent(id, 2)] }),
-      ).rejects.toBeInstanceOf(MySqlConnectionLostError);
+      const events = [counterEvent(id, 1), counterEvent(id, 2)];
+      // The entity row and event 1 are written when event 2's version waits on the blocker's row.
+      const error = await appendKilledWhileWaiting(store, { aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events }, {
+        sql: `INSERT INTO ${store.tables.events} ${INSERT_EVENT_COLUMNS} VALUES ${EVENT_PLACEHOLDERS}`,
+        values: eventValues({ ...events[1], eventId: newId() }, 1024).values,
+        waitsIn: `INSERT INTO ${store.tables.events}`,
+      });
+      expect(error).toBeInstanceOf(MySqlConnectionLostError);
+      expect(error).toMatchObject({ outcomeUnknown: false });
       expect(await store.load('ContractCounter', id)).toBeUndefined();
       const [entities] = await store.pool.query(`SELECT * FROM ${store.tables.entities} WHERE entity_id = ?`, [id]);
       expect(entities).toEqual([]);
@@ -72,19 +115,27 @@ describe('MySqlEventStore on MariaDB', () => {
     });
 
     it('leaves no trace of an update with a snapshot', async () => {
-      const store = openStore({ poolSize: 2, beforeCommit: killer });
+      const store = openStore({ poolSize: 2 });
       const id = newId();
       await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: [counterEvent(id, 1)] });
-      killNext = true;
-      await expect(
-        store.append({
+      // The entity's version and both events are written when the snapshot waits on the blocker's row: the last write before COMMIT.
+      const error = await appendKilledWhileWaiting(
+        store,
+        {
           aggregateType: 'ContractCounter',
           aggregateId: id,
           expectedVersion: 1,
           events: [counterEvent(id, 2), counterEvent(id, 3)],
           snapshot: { aggregateType: 'ContractCounter', aggregateId: id, version: 3, snapshotType: 'ContractCounter', snapshotJson: '{}' },
-        }),
-      ).rejects.toBeInstanceOf(MySqlConnectionLostError);
+        },
+        {
+          sql: `INSERT INTO ${store.tables.snapshots} (entity_type, entity_id, entity_version, snapshot_type, snapshot_json) VALUES (?, ?, ?, ?, ?)`,
+          values: ['ContractCounter', id, 3, 'ContractCounter', '{"blocker":true}'],
+          waitsIn: `INSERT INTO ${store.tables.snapshots}`,
+        },
+      );
+      expect(error).toBeInstanceOf(MySqlConnectionLostError);
+      expect(error).toMatchObject({ outcomeUnknown: false });
       const stream = await store.load('ContractCounter', id);
       expect(stream).toMatchObject({ version: 1, snapshot: undefined });
       expect(await store.readStream('ContractCounter', id)).toHaveLength(1);

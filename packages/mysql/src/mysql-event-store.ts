@@ -34,11 +34,6 @@ export interface MySqlEventStoreOptions extends PoolSettings {
   readonly tablePrefix?: string;
   /** Largest event (data plus metadata, UTF-8 bytes) an append accepts; default 1 MiB. */
   readonly maxEventBytes?: number;
-  /**
-   * TEST SEAM, not for production: runs inside every append transaction,
-   * after all writes and just before COMMIT, on the transaction's connection.
-   */
-  readonly beforeCommit?: (connection: PoolConnection) => Promise<void>;
 }
 
 export interface ReadyOptions {
@@ -76,7 +71,6 @@ export class MySqlEventStore implements EventStore {
   /** The URL with its password masked. */
   readonly url: string;
   private readonly maxEventBytes: number;
-  private readonly beforeCommit?: (connection: PoolConnection) => Promise<void>;
   private readonly poolSettings: PoolSettings;
   private readonly sql: ReturnType<typeof statements>;
   private readonly insertEventsSql = new Map<number, string>();
@@ -91,7 +85,6 @@ export class MySqlEventStore implements EventStore {
     if (!Number.isInteger(this.maxEventBytes) || this.maxEventBytes < 1) {
       throw new EventloomError(`maxEventBytes must be a positive integer, got ${options.maxEventBytes}.`);
     }
-    this.beforeCommit = options.beforeCommit;
     this.sql = statements(this.tables);
     this.poolSettings = options;
     this.pool = createPool(poolOptionsFor(this.target, options));
@@ -201,7 +194,6 @@ export class MySqlEventStore implements EventStore {
           snapshot.snapshotJson,
         ]);
       }
-      if (this.beforeCommit) await this.beforeCommit(connection);
       stage = 'commit';
       await connection.commit();
     } catch (error) {

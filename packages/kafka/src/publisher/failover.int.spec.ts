@@ -5,7 +5,7 @@ import { KafkaTransport } from '../consumer/kafka-transport';
 import { MySqlPublicationLog } from '@eventloom/mysql';
 import { topicFor } from '../topics';
 import { Headers } from '../wire/headers';
-import { ChildPublisher } from '../test-support/child-publisher';
+import { ChildPublisher, publisherCli, slowedPublisher } from '../test-support/child-publisher';
 import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
 import { eventually } from '../test-support/eventually';
 import { insertEvents, interleavedEvents } from '../test-support/events';
@@ -19,15 +19,16 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
   let kafka: Awaited<ReturnType<typeof testAdmin>>;
   const children: ChildPublisher[] = [];
 
-  const startChild = async (tablePrefix: string, prefix: string, batchSize: number, sendDelayMs = 0) => {
-    const child = await ChildPublisher.start(
-      [
-        '--mysql', db.url, '--kafka', brokers.join(','), '--table-prefix', tablePrefix, '--topic-prefix', prefix,
-        '--batch-size', String(batchSize), '--poll-ms', '10',
-      ],
-      // 20 ms per 100-event batch caps a publisher near 5,000 events/s: the kill lands mid-stream on any machine.
-      { EVENTLOOM_TEST_SEND_DELAY_MS: String(sendDelayMs) },
-    );
+  /** The shipped CLI, or (with sendDelayMs) the test program whose sends wait that long each. */
+  const startChild = async (tablePrefix: string, prefix: string, batchSize: number, sendDelayMs?: number) => {
+    const args = [
+      '--mysql', db.url, '--kafka', brokers.join(','), '--table-prefix', tablePrefix, '--topic-prefix', prefix,
+      '--batch-size', String(batchSize), '--poll-ms', '10',
+    ];
+    const child =
+      sendDelayMs === undefined
+        ? await ChildPublisher.start(publisherCli, args)
+        : await ChildPublisher.start(slowedPublisher, [...args, '--send-delay-ms', String(sendDelayMs)]);
     children.push(child);
     return child;
   };
@@ -70,6 +71,7 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       const events = interleavedEvents('KCounter', 500, 40, 'KCounterAdded');
       await insertEvents(db.pool, events, 'a_');
 
+      // 20 ms per 100-event batch caps a publisher near 5,000 events/s: the kill lands mid-stream on any machine.
       const first = await startChild('a_', prefix, 100, 20);
       await eventually(() => first.leads, 'the first publisher to lead');
       const second = await startChild('a_', prefix, 100, 20);

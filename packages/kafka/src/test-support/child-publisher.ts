@@ -2,7 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { eventually } from './eventually';
 
-/** A publisher CLI in a child process, running the TypeScript sources. */
+/** The shipped publisher CLI (eventloom-publisher). */
+export const publisherCli = path.join(__dirname, '..', 'cli.ts');
+/** A publisher whose every send waits --send-delay-ms first (see slowed-publisher.ts). */
+export const slowedPublisher = path.join(__dirname, 'slowed-publisher.ts');
+
+/** A publisher program in a child process, running the TypeScript sources. */
 export class ChildPublisher {
   readonly output: string[] = [];
   private exited = false;
@@ -14,12 +19,8 @@ export class ChildPublisher {
     process.on('exit', () => (this.exited = true));
   }
 
-  static async start(args: string[], env: Record<string, string> = {}): Promise<ChildPublisher> {
-    const here = __dirname;
-    const child = spawn(process.execPath, ['-r', path.join(here, 'register.js'), path.join(here, '..', 'cli.ts'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
+  static async start(program: string, args: string[]): Promise<ChildPublisher> {
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register.js'), program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const publisher = new ChildPublisher(child);
     await eventually(() => publisher.saw('publisher started') || publisher.exited, 'the child publisher to start', 60_000);
     if (publisher.exited) throw new Error(`child publisher exited:\n${publisher.output.join('\n')}`);

@@ -15,14 +15,3 @@ require('ts-node').register({
   compilerOptions: { composite: false, declaration: false, sourceMap: false },
 });
 
-// Tests that kill a publisher mid-stream slow its sends down, so that "mid-stream"
-// does not depend on how fast this machine happens to be.
-const sendDelayMs = Number(process.env.EVENTLOOM_TEST_SEND_DELAY_MS ?? 0);
-if (sendDelayMs > 0) {
-  const { KafkaSink } = require(path.join(packages, 'kafka', 'src', 'publisher', 'kafka-sink.ts'));
-  const send = KafkaSink.prototype.send;
-  KafkaSink.prototype.send = async function (events) {
-    await new Promise((resolve) => setTimeout(resolve, sendDelayMs));
-    return send.call(this, events);
-  };
-}

@@ -6,6 +6,7 @@ import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { MySqlConfigError } from '../errors';
 import { tableNames, TableNames } from '../schema/table-names';
 import { LeaderLock } from './leader-lock';
+import { serveLeaderTerm } from './leader-term';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
 import { waitUntilPublished } from './wait-published';
 
@@ -39,12 +40,12 @@ export async function startPublisher(options: MySqlPublisherOptions): Promise<Pu
 
 /**
  * The publisher: storing is publishing. Any number may run; the one holding
- * the MySQL lock (see LeaderLock) sequences and sends, the others wait on the
- * lock. The leader runs a pipeline: while batch N is on its way to the sink,
- * it already sequences batch N+1; once the sink accepted a batch, it is
- * marked published on a pool connection, beside the sequencing. A crash
- * between acceptance and marking makes the next leader resend it, with
- * the same positions, so nothing is lost and consumers recognise the repeats.
+ * the MySQL lock (see LeaderLock) sequences and sends (serveLeaderTerm), the
+ * others wait on the lock. A term that fails (lock lost, MySQL or the sink
+ * gone) ends; the publisher drops the connection, backs off and tries for
+ * the lock again. A crash between acceptance and marking makes the next
+ * leader resend, with the same positions, so nothing is lost and consumers
+ * recognise the repeats.
  */
 class PublisherLoop implements Publisher {
   private readonly tables: TableNames;
@@ -153,96 +154,29 @@ class PublisherLoop implements Publisher {
     }
   }
 
-  private async lead(connection: Connection): Promise<void> {
+  private lead(connection: Connection): Promise<void> {
     const lockName = this.lock.name!;
-    const state = await this.sequencer.prepare(connection);
-    let last = state.lastPosition;
-    /** Highest position marked published (marks may land out of order; a resend covers any hole). */
-    let marked = state.publishedPosition;
-    /** Accepted by the sink, not marked yet: their row ids, and the highest position among them. */
-    let ackedIds: number[] = [];
-    let acked = marked;
-    /** Highest position handed to the sender. */
-    let cursor = marked;
-    const resendUpTo = last;
-    if (resendUpTo > marked) {
-      this.logger.info(`publisher ${this.instanceId} resends positions ${marked + 1}..${resendUpTo} (sent, but not marked published)`);
-    }
-    this.publishedPosition = marked;
-    // Sends run one after the other; with at most `maxInFlight` batches queued, sequencing overlaps sending.
-    const maxInFlight = 2;
-    const inFlight: Array<Promise<void>> = [];
-    let sendError: unknown;
-    let chain: Promise<void> = Promise.resolve();
-    const send = (batch: MySqlSequencedEvent[]) => {
-      chain = chain.then(async () => {
-        if (sendError) return;
-        try {
-          await this.sink.send(batch);
-          for (const event of batch) ackedIds.push(event.rowId);
-          acked = batch[batch.length - 1].position;
-          this.publishedCount += batch.length;
-        } catch (error) {
-          sendError ??= error;
-        }
-      });
-      const done = chain;
-      inFlight.push(done);
-      void done.then(() => inFlight.splice(inFlight.indexOf(done), 1));
-    };
-    // Marking runs beside sequencing, on a pool connection, one mark after the other: it is off the
-    // critical path. A mark lost in a crash only means a resend; a hole in the marks (a later batch
-    // marked, an earlier not) only makes the next leader resend from the first unmarked position.
-    let marking: Promise<void> = Promise.resolve();
-    const mark = () => {
-      if (ackedIds.length === 0) return;
-      const ids = ackedIds;
-      const upTo = acked;
-      ackedIds = [];
-      marking = marking.then(async () => {
-        try {
-          await this.sequencer.markPublished(this.mysql.pool, ids);
-          marked = Math.max(marked, upTo);
-          this.publishedPosition = marked;
-        } catch (error) {
-          ackedIds = ids.concat(ackedIds); // tried again with the next mark
-          this.logger.warn(`publisher ${this.instanceId} could not mark positions up to ${upTo} published; will try again`, {
-            error: describeError(error),
-          });
-        }
-      });
-    };
-    const step = (batchSize: number, resend?: { after: number; upTo: number }) => {
-      mark();
-      return this.sequencer.step(connection, lockName, { expectedLast: last, resend, batchSize });
-    };
-    try {
-      while (!this.stopping) {
-        if (sendError) throw sendError;
-        const resend = cursor < resendUpTo ? { after: cursor, upTo: resendUpTo } : undefined;
-        const batch = await step(this.batchSize, resend);
-        if (batch.length > 0) {
-          cursor = batch[batch.length - 1].position;
-          if (!resend) last = cursor;
-          send(batch);
-          if (inFlight.length >= maxInFlight) await inFlight[0];
-        } else if (inFlight.length > 0) {
-          await chain;
-        } else {
-          mark();
-          await marking;
-          // Idle: poll with one cheap statement (which also checks the lock) until something awaits a position.
-          do await this.pause(this.pollIntervalMs);
-          while (!this.stopping && !(await this.sequencer.pending(connection, lockName)));
-        }
-      }
-      // Stopping: let the sends finish and record them, so that the next leader need not resend.
-      await chain;
-      mark();
-    } finally {
-      await chain;
-      await marking;
-    }
+    const sequencer = this.sequencer;
+    return serveLeaderTerm({
+      sequencing: {
+        prepare: () => sequencer.prepare(connection),
+        step: (request) => sequencer.step(connection, lockName, request),
+        pending: () => sequencer.pending(connection, lockName),
+      },
+      sink: this.sink,
+      // Marks go through the pool, off the lock connection: they record only what the sink accepted, so any connection may write them.
+      markPublished: (rowIds) => sequencer.markPublished(this.mysql.pool, rowIds),
+      batchSize: this.batchSize,
+      pollIntervalMs: this.pollIntervalMs,
+      progress: {
+        published: (position) => (this.publishedPosition = position),
+        accepted: (count) => (this.publishedCount += count),
+      },
+      logger: this.logger,
+      instanceId: this.instanceId,
+      stopping: () => this.stopping,
+      pause: (ms) => this.pause(ms),
+    });
   }
 
   private pause(ms: number): Promise<void> {
