@@ -9,30 +9,87 @@ export const INSERT_EVENT_COLUMNS =
   '(event_id, event_type, event_data, entity_type, entity_id, entity_version, triggering_event, metadata, created_at)';
 export const EVENT_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+/**
+ * An events-table row as read. A load by aggregate does not select the
+ * aggregate's type and id (the caller knows them); the publisher reads `id`.
+ */
 export interface EventRow extends RowDataPacket {
+  id?: number | string;
   event_id: string;
   event_type: string;
   event_data: string;
-  entity_version: number;
+  entity_type?: string;
+  entity_id?: string;
+  entity_version: number | string;
   triggering_event: string | null;
-  metadata: string;
-  created_at: Date;
+  metadata: string | null;
+  created_at: Date | string;
   position: number | string | null;
 }
 
-export function toStoredEvent(row: EventRow, aggregateType: string, aggregateId: string): StoredEvent {
-  return {
+/** An event read from the events table, with what a sink may forward as stored. */
+export interface MySqlStoredEvent extends StoredEvent {
+  /** The row's primary key (the publisher marks rows published by it); 0 when the query did not read it. */
+  readonly rowId: number;
+  /** The metadata as stored: a sink sends it on without parsing and re-serialising it. */
+  readonly metadataJson: string;
+}
+
+/**
+ * The one mapping from an events-table row to an event, for every read path
+ * (load, stream, publication log, publisher). Metadata is parsed on first
+ * read: the publisher forwards `metadataJson` and never needs it parsed. The
+ * getter is an own enumerable property, so spreading or serialising the event
+ * (e.g. to park it) still carries the metadata; `rowId` and `metadataJson`
+ * are not enumerable, so they stay out of such copies.
+ */
+export function eventFromRow(row: EventRow, aggregate?: { readonly type: string; readonly id: string }): MySqlStoredEvent {
+  const metadataJson = row.metadata ?? '{}';
+  let metadata: StoredEvent['metadata'] | undefined;
+  const aggregateType = aggregate?.type ?? row.entity_type;
+  const aggregateId = aggregate?.id ?? row.entity_id;
+  if (aggregateType === undefined || aggregateId === undefined) {
+    throw new EventloomError(`Event ${row.event_id}: the query selected no entity_type/entity_id and the aggregate was not given.`);
+  }
+  const event = {
     eventId: row.event_id,
     eventType: row.event_type,
     eventData: row.event_data,
     aggregateType,
     aggregateId,
-    version: row.entity_version,
+    version: Number(row.entity_version),
     triggeringEventId: row.triggering_event ?? undefined,
-    metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
-    timestamp: row.created_at,
-    position: row.position === null ? undefined : Number(row.position),
+    timestamp: toDate(row.created_at),
+    position: row.position === null ? undefined : safeInteger('position', row.position, row.event_id),
+    get metadata(): StoredEvent['metadata'] {
+      return (metadata ??= JSON.parse(metadataJson) as StoredEvent['metadata']);
+    },
   };
+  Object.defineProperty(event, 'metadataJson', { value: metadataJson, enumerable: false });
+  Object.defineProperty(event, 'rowId', { value: row.id === undefined ? 0 : safeInteger('id', row.id, row.event_id), enumerable: false });
+  return event as MySqlStoredEvent;
+}
+
+/** An event read by position (WHERE position > ?), which therefore has one. */
+export function sequencedEventFromRow(row: EventRow): MySqlStoredEvent & SequencedEvent {
+  const event = eventFromRow(row);
+  if (event.position === undefined) throw new EventloomError(`Event ${row.event_id} was read by position but has none.`);
+  return event as MySqlStoredEvent & SequencedEvent;
+}
+
+/**
+ * A BIGINT column as a number. mysql2 (supportBigNumbers) hands values beyond
+ * 2^53 as strings; converting one would silently round it and, for a position,
+ * skip or repeat an event, so such a value is refused, naming it.
+ */
+export function safeInteger(column: string, value: number | string, eventId: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) {
+    throw new EventloomError(
+      `Event ${eventId}: ${column} ${String(value)} is beyond ${Number.MAX_SAFE_INTEGER}, the largest integer read exactly; positions and row ids must stay below it.`,
+    );
+  }
+  return n;
 }
 
 /** What this package binds to statement placeholders. */
@@ -103,42 +160,6 @@ export function chunkRows(rows: readonly EventValues[], maxBytes: number, maxRow
 /** Columns read for an event of any aggregate (the publisher, the publication log), in this order. */
 export const PUBLICATION_COLUMNS =
   'id, event_id, event_type, event_data, entity_type, entity_id, entity_version, triggering_event, metadata, created_at, position';
-
-/** A row read with PUBLICATION_COLUMNS. */
-export interface PublicationRow {
-  id: number | string;
-  event_id: string;
-  event_type: string;
-  event_data: string;
-  entity_type: string;
-  entity_id: string;
-  entity_version: number;
-  triggering_event: string | null;
-  metadata: string | null;
-  created_at: Date | string;
-  position: number | string | null;
-}
-
-export function publicationRowToStoredEvent(row: PublicationRow): StoredEvent {
-  return {
-    eventId: row.event_id,
-    eventType: row.event_type,
-    eventData: row.event_data,
-    aggregateType: row.entity_type,
-    aggregateId: row.entity_id,
-    version: Number(row.entity_version),
-    triggeringEventId: row.triggering_event ?? undefined,
-    metadata: (row.metadata ? JSON.parse(row.metadata) : {}) as StoredEvent['metadata'],
-    timestamp: toDate(row.created_at),
-    position: row.position === null ? undefined : Number(row.position),
-  };
-}
-
-/** A row read by position (WHERE position > ?), which therefore has one. */
-export function publicationRowToSequencedEvent(row: PublicationRow): SequencedEvent {
-  if (row.position === null) throw new EventloomError(`Event ${row.event_id} was read by position but has none.`);
-  return { ...publicationRowToStoredEvent(row), position: Number(row.position) };
-}
 
 export function toDate(value: Date | string): Date {
   if (value instanceof Date) return value;

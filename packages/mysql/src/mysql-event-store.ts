@@ -22,7 +22,7 @@ import {
   eventValues,
   SqlValue,
   INSERT_EVENT_COLUMNS,
-  toStoredEvent,
+  eventFromRow,
 } from './event-rows';
 import { SCHEMA_VERSION, schemaVersion } from './schema/migrations';
 import { TableNames, tableNames } from './schema/table-names';
@@ -123,21 +123,22 @@ export class MySqlEventStore implements EventStore {
     );
     if (rows.length === 0) return this.loadSnapshotOnly(aggregateType, aggregateId, trigger);
     const first = rows[0];
-    const snapshotVersion = first.entity_version - 1;
+    const events = rows.map((row) => eventFromRow(row, { type: aggregateType, id: aggregateId }));
+    const snapshotVersion = events[0].version - 1;
     let snapshot: AggregateStream['snapshot'];
     if (snapshotVersion > 0) {
       const [found] = await this.query<SnapshotRow[]>(this.sql.snapshotAt, [aggregateType, aggregateId, snapshotVersion]);
       if (found.length === 0) {
         throw new EventloomError(
-          `${aggregateType} '${aggregateId}': its events start at version ${first.entity_version} with no snapshot at ${snapshotVersion}; the events table is damaged.`,
+          `${aggregateType} '${aggregateId}': its events start at version ${events[0].version} with no snapshot at ${snapshotVersion}; the events table is damaged.`,
         );
       }
       snapshot = { aggregateType, aggregateId, version: snapshotVersion, snapshotType: found[0].snapshot_type, snapshotJson: found[0].snapshot_json };
     }
     return {
-      version: rows[rows.length - 1].entity_version,
+      version: events[events.length - 1].version,
       snapshot,
-      events: rows.map((row) => toStoredEvent(row, aggregateType, aggregateId)),
+      events,
       alreadyTriggeredBy: trigger ? Number(first.already_triggered) === 1 : undefined,
     };
   }
@@ -160,7 +161,7 @@ export class MySqlEventStore implements EventStore {
 
   async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
     const [rows] = await this.query<EventRow[]>(this.sql.readStream, [aggregateType, aggregateId]);
-    return rows.map((row) => toStoredEvent(row, aggregateType, aggregateId));
+    return rows.map((row) => eventFromRow(row, { type: aggregateType, id: aggregateId }));
   }
 
   async append(request: AppendRequest): Promise<void> {

@@ -1,7 +1,7 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { PublicationLog, SequencedEvent } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
-import { PUBLICATION_COLUMNS, PublicationRow, publicationRowToSequencedEvent } from '../event-rows';
+import { EventRow, PUBLICATION_COLUMNS, sequencedEventFromRow } from '../event-rows';
 import { tableNames } from '../schema/table-names';
 import { waitUntilPublished } from './wait-published';
 
@@ -31,7 +31,7 @@ export class MySqlPublicationLog implements PublicationLog {
       `SELECT ${PUBLICATION_COLUMNS} FROM ${this.events} WHERE position > ? ORDER BY position LIMIT ?`,
       [afterPosition, limit],
     );
-    return (rows as PublicationRow[]).map(publicationRowToSequencedEvent);
+    return (rows as EventRow[]).map(sequencedEventFromRow);
   }
 
   async lastPosition(): Promise<number> {

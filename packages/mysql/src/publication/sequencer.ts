@@ -1,6 +1,6 @@
 import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { SequencedEvent, StoredEvent } from '@eventloom/core/spi';
-import { PUBLICATION_COLUMNS as eventColumns, PublicationRow as EventRow, toDate } from '../event-rows';
+import { SequencedEvent } from '@eventloom/core/spi';
+import { EventRow, MySqlStoredEvent, PUBLICATION_COLUMNS as eventColumns, safeInteger, sequencedEventFromRow } from '../event-rows';
 import { TableNames } from '../schema/table-names';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
@@ -9,48 +9,11 @@ import { LeadershipLostError, SequencerConflictError } from '../errors';
  * id (to mark it published by primary key) and its metadata as stored (JSON
  * text, so a sink that sends it on need not parse and re-serialise it).
  */
-export interface MySqlSequencedEvent extends SequencedEvent {
-  readonly rowId: number;
-  readonly metadataJson: string;
-}
+export type MySqlSequencedEvent = MySqlStoredEvent & SequencedEvent;
 
-/** A row as the publisher sends it: metadata travels as stored and is parsed only if someone reads it. */
-class SequencedRow implements MySqlSequencedEvent {
-  readonly eventId: string;
-  readonly eventType: string;
-  readonly eventData: string;
-  readonly aggregateType: string;
-  readonly aggregateId: string;
-  readonly version: number;
-  readonly triggeringEventId?: string;
-  readonly timestamp: Date;
-  readonly rowId: number;
-  readonly metadataJson: string;
-  private parsedMetadata?: StoredEvent['metadata'];
-
-  constructor(
-    row: EventRow,
-    readonly position: number,
-  ) {
-    this.eventId = row.event_id;
-    this.eventType = row.event_type;
-    this.eventData = row.event_data;
-    this.aggregateType = row.entity_type;
-    this.aggregateId = row.entity_id;
-    this.version = Number(row.entity_version);
-    this.triggeringEventId = row.triggering_event ?? undefined;
-    this.timestamp = toDate(row.created_at);
-    this.rowId = Number(row.id);
-    this.metadataJson = row.metadata ?? '{}';
-  }
-
-  get metadata(): StoredEvent['metadata'] {
-    return (this.parsedMetadata ??= JSON.parse(this.metadataJson) as StoredEvent['metadata']);
-  }
-}
-
+/** A row given its new position (sequenceNew) or read with the one it has (readSequenced). */
 function sequenced(row: EventRow, position: number): MySqlSequencedEvent {
-  return new SequencedRow(row, position);
+  return sequencedEventFromRow({ ...row, position } as EventRow);
 }
 
 /** Where the publication stands, as read when a publisher becomes leader. */
@@ -171,7 +134,7 @@ export class Sequencer {
       `SELECT ${eventColumns} FROM ${this.tables.events} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`,
       [after, upTo, limit],
     );
-    const events = (rows as EventRow[]).map((row) => sequenced(row, Number(row.position)));
+    const events = (rows as EventRow[]).map(sequencedEventFromRow);
     events.forEach((e, i) => {
       if (e.position !== after + i + 1) {
         throw new SequencerConflictError(`Position ${after + i + 1} is missing from ${this.tables.events}: positions must have no gaps.`);
@@ -188,7 +151,7 @@ export class Sequencer {
       [limit],
     );
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => Number(r.id));
+    const ids = (rows as EventRow[]).map((r) => safeInteger('id', r.id!, r.event_id));
     // Consecutive ids form runs; a run gets consecutive positions: position = id + offset.
     let given = 0;
     const runs = idRuns(ids).map(([from, to]) => {
