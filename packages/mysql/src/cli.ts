@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { describeError } from '@eventloom/core/spi';
 import { CliCommand, CliIo, CliUsageError } from './cli/cli-command';
 import { migrateCommand } from './cli/migrate-command';
 
@@ -49,7 +50,7 @@ export async function runCli(argv: string[], io: CliIo = consoleIo, commands = c
       io.err(`Usage: ${command.usage}`);
       return 2;
     }
-    io.err(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    io.err(describeError(error, { withName: true }));
     return 1;
   }
 }

@@ -4,7 +4,7 @@ import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
-import { UnknownEventTypeError } from '../errors';
+import { describeError, UnknownEventTypeError } from '../errors';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 
@@ -55,7 +55,7 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
         }
       }
     }
-    const reason = truncate(lastError instanceof Error ? `${lastError.name}: ${lastError.message}` : String(lastError));
+    const reason = truncate(describeError(lastError, { withName: true }));
     try {
       await deps.deadLetters.park({
         subscriberId: definition.subscriberId,

@@ -1,6 +1,6 @@
 import { IHeaders, Message } from 'kafkajs';
 import { EventMetadataFields } from '@eventloom/core';
-import { StoredEvent } from '@eventloom/core/spi';
+import { describeError, StoredEvent } from '@eventloom/core/spi';
 import { Headers, headerText } from './headers';
 
 /**
@@ -67,7 +67,7 @@ export function decodePublishedEvent(message: ReceivedMessage): Decoded {
   try {
     return { ok: true, event: decodeOrThrow(message) };
   } catch (error) {
-    const reason = `Undecodable message at ${where(message)}: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `Undecodable message at ${where(message)}: ${describeError(error)}`;
     return { ok: false, reason, event: standIn(message) };
   }
 }
@@ -78,7 +78,7 @@ function decodeOrThrow(message: ReceivedMessage): StoredEvent {
   try {
     parsed = JSON.parse(message.value.toString('utf8'));
   } catch (error) {
-    throw new Error(`the value is not JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`the value is not JSON (${describeError(error)})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the value is not a JSON object');
   const value = parsed as Record<string, unknown>;
