@@ -47,7 +47,7 @@ export async function mysqlHotAggregateBenchmark(runs: number, commands = 50, ro
       const conflicts = repository.metrics.conflicts - conflictsBefore;
       const ratio = median(data.concurrent.map((x, run) => x / data.sequential[run]));
       return {
-        title: `MySQL hot aggregate: ${commands} concurrent commands on one aggregate in one process vs the same commands one after another`,
+        title: `2b. MySQL hot aggregate: ${commands} concurrent commands on one aggregate in one process vs the same commands one after another`,
         target: 'concurrent / sequential ≥ 0.9, and 0 lost races',
         met: ratio >= 0.9 && conflicts === 0,
         columns: ['commands', 'concurrent updates/s', 'sequential updates/s', 'concurrent / sequential (median of per-run ratios)', 'lost races (conflict retries)'],

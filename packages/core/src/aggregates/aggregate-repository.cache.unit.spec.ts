@@ -69,6 +69,27 @@ class Purse {
   }
 }
 
+@Event('CacheSpecTicked')
+class Ticked {}
+class Tick {}
+
+/** State in a #private field: a copy cannot carry it, so the cache must not be trusted for it. */
+@Aggregate('CacheSpecPrivateTally')
+class PrivateTally {
+  #ticks = 0;
+  get ticks(): number {
+    return this.#ticks;
+  }
+  @CommandHandler(Tick)
+  tick() {
+    return new Ticked();
+  }
+  @Apply(Ticked)
+  ticked() {
+    this.#ticks++;
+  }
+}
+
 const fastRetry = { initialDelayMs: 1, maxDelayMs: 2 };
 
 describe('AggregateRepository: the aggregate cache', () => {
@@ -178,5 +199,15 @@ describe('AggregateRepository: the aggregate cache', () => {
     expect(store.loads).toBe(1);
     expect(oldest.aggregate.total.value).toBe(1);
     expect(() => new AggregateRepository(store, { cache: { maxAggregates: -1 } })).toThrow(/maxAggregates/);
+  });
+
+  it('falls back to a load when a cached copy cannot stand in for the aggregate (#private state)', async () => {
+    const store = new CountingStore();
+    const repository = new AggregateRepository(store);
+    const { id } = await repository.create(PrivateTally, new Tick());
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await repository.update(PrivateTally, id, new Tick()));
+    expect(results.map((r) => [r.version, r.aggregate.ticks])).toEqual([[2, 2], [3, 3], [4, 4]]);
+    expect(store.loads).toBe(3);
   });
 });

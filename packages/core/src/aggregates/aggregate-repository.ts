@@ -3,7 +3,7 @@ import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
 import { EventEnvelope, toEnvelope } from '../typing/event-envelope';
 import { NewEvent } from '../typing/stored-event';
-import { AggregateStream, EventStore, Snapshot } from '../eventStore/event-store';
+import { AggregateStream, AppendRequest, EventStore, Snapshot } from '../eventStore/event-store';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
 import {
   AggregateNotFoundError,
@@ -147,8 +147,10 @@ export class AggregateRepository {
     const aggregate = new cls();
     const decided = processCreation(definition, aggregate, command);
     return this.inTurn.run(cacheKey(definition, id), async () => {
+      const decidedOn = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0 };
+      const request = this.prepare(definition, id, decidedOn, decided, options);
       try {
-        return await this.append(definition, id, aggregate, { version: 0, snapshotVersion: 0, loadMillis: 0 }, decided, options);
+        return await this.write(definition, decidedOn, request, decided);
       } catch (error) {
         const key = idempotencyKey(options);
         if (error instanceof DuplicateAggregateError && key) {
@@ -182,26 +184,30 @@ export class AggregateRepository {
     for (let attempt = 1; ; attempt++) {
       let decidedOn: Current<A> | undefined = useCache ? this.cached<A>(definition, id) : undefined;
       let decided: object[] = [];
+      let request: AppendRequest | undefined;
       if (decidedOn) {
         try {
           decided = processCommand(definition, decidedOn.aggregate, command);
+          if (decided.length > 0) request = this.prepare(definition, id, decidedOn, decided, options);
         } catch {
-          decided = [];
+          // Also covers a copy that does not behave as the original (state the copy cannot carry, such as #private fields).
+          request = undefined;
         }
         // A rejection or a decision that nothing happens is checked by no append: confirm it on what the store holds.
-        if (decided.length === 0) decidedOn = undefined;
-        else this.counters.cacheHits++;
+        if (request) this.counters.cacheHits++;
+        else decidedOn = undefined;
       }
-      if (!decidedOn) {
+      if (!decidedOn || !request) {
         const loaded = await this.rehydrate<A>(definition, id, key);
         if (!loaded) throw new AggregateNotFoundError(definition.type, id);
         decidedOn = current(loaded);
         if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, decidedOn);
         decided = processCommand(definition, decidedOn.aggregate, command);
         if (decided.length === 0) return this.unchanged(id, decidedOn);
+        request = this.prepare(definition, id, decidedOn, decided, options);
       }
       try {
-        return await this.append(definition, id, decidedOn.aggregate, decidedOn, decided, options);
+        return await this.write(definition, decidedOn, request, decided);
       } catch (error) {
         // Whatever went wrong, the cached state may no longer be the stored one.
         this.cache?.drop(cacheKey(definition, id));
@@ -270,15 +276,15 @@ export class AggregateRepository {
     return loaded;
   }
 
-  private async append<A extends object>(
+  /** Applies the decided events to the aggregate and builds the append (the events, and a snapshot if the strategy asks). */
+  private prepare<A extends object>(
     definition: AggregateDefinition,
     id: string,
-    aggregate: A,
-    decidedOn: Omit<Current<A>, 'aggregate'>,
+    decidedOn: Current<A>,
     decided: object[],
     options: CommandOptions,
-  ): Promise<ChangedAggregate<A>> {
-    const { version, loadMillis } = decidedOn;
+  ): AppendRequest {
+    const { aggregate, version, loadMillis } = decidedOn;
     const timestamp = new Date();
     const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? newId();
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;
@@ -320,21 +326,27 @@ export class AggregateRepository {
           snapshotJson: JSON.stringify(instanceToPlain(aggregate)),
         }
       : undefined;
-    await this.eventStore.append({
-      aggregateType: definition.type,
-      aggregateId: id,
-      expectedVersion: version,
-      events,
-      snapshot,
-    });
-    const snapshotVersionAfter = snapshot ? snapshot.version : snapshotVersion;
-    this.cache?.put(cacheKey(definition, id), { aggregate, version: versionAfter, snapshotVersion: snapshotVersionAfter, loadMillis });
+    return { aggregateType: definition.type, aggregateId: id, expectedVersion: version, events, snapshot };
+  }
+
+  /** Appends what `prepare` built; on success the cache keeps (a copy of) the aggregate at its new version. */
+  private async write<A extends object>(
+    definition: AggregateDefinition,
+    decidedOn: Current<A>,
+    request: AppendRequest,
+    decided: object[],
+  ): Promise<ChangedAggregate<A>> {
+    await this.eventStore.append(request);
+    const { aggregate, loadMillis } = decidedOn;
+    const version = request.expectedVersion + request.events.length;
+    const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
+    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis });
     return {
-      id,
-      version: versionAfter,
+      id: request.aggregateId,
+      version,
       aggregate,
-      events: events.map((e, i) => ({ ...e, event: decided[i] })),
-      snapshotVersion: snapshotVersionAfter,
+      events: request.events.map((e, i) => ({ ...e, event: decided[i] })),
+      snapshotVersion,
     };
   }
 }
