@@ -82,8 +82,9 @@ export async function rawUpdateWithStoreRead(pool: Pool, id: string, amount: num
   await inTransaction(pool, (connection) => appendDeposit(connection, id, version, amount));
 }
 
-type Variant = 'eventloom' | 'eventloomMiss' | 'eventloomUncached' | 'raw' | 'rawStoreRead';
-const VARIANTS: Variant[] = ['eventloom', 'eventloomMiss', 'eventloomUncached', 'raw', 'rawStoreRead'];
+type Variant = 'eventloom' | 'eventloomKeyed' | 'eventloomMiss' | 'eventloomUncached' | 'raw' | 'rawStoreRead';
+const VARIANTS: Variant[] = ['eventloom', 'eventloomKeyed', 'eventloomMiss', 'eventloomUncached', 'raw', 'rawStoreRead'];
+type RepositoryVariant = 'eventloom' | 'eventloomKeyed' | 'eventloomMiss' | 'eventloomUncached';
 
 /**
  * Benchmark 2: updates per second (load, decide, append) on existing aggregates of
@@ -98,6 +99,7 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
     await store.ready();
     const repositories = {
       eventloom: new AggregateRepository(store),
+      eventloomKeyed: new AggregateRepository(store),
       eventloomMiss: new AggregateRepository(store, { cache: { maxAggregates: 1 } }),
       eventloomUncached: new AggregateRepository(store, { cache: false }),
     };
@@ -116,18 +118,23 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
     };
     const freshForAll = async (): Promise<Record<Variant, string[][]>> => ({
       eventloom: await fresh(repositories.eventloom),
+      eventloomKeyed: await fresh(repositories.eventloomKeyed),
       eventloomMiss: await fresh(repositories.eventloomMiss),
       eventloomUncached: await fresh(repositories.eventloomUncached),
       raw: await fresh(setup),
       rawStoreRead: await fresh(setup),
     });
-    const viaRepository = (v: 'eventloom' | 'eventloomMiss' | 'eventloomUncached', ids: Record<Variant, string[][]>) => async (c: number, i: number) => {
-      await repositories[v].update(Account, ids[v][c][i % perCaller], new Deposit(1));
+    let keys = 0;
+    const viaRepository = (v: RepositoryVariant, ids: Record<Variant, string[][]>) => async (c: number, i: number) => {
+      // The keyed variant: each command with its own idempotency key, as an event handler's commands have.
+      const options = v === 'eventloomKeyed' ? { idempotencyKey: `key-${keys++}` } : {};
+      await repositories[v].update(Account, ids[v][c][i % perCaller], new Deposit(1), options);
       updates[v]++;
     };
     /** Each variant on its own fresh aggregates. */
     const opsOn = (ids: Record<Variant, string[][]>): Record<Variant, (caller: number, i: number) => Promise<void>> => ({
       eventloom: viaRepository('eventloom', ids),
+      eventloomKeyed: viaRepository('eventloomKeyed', ids),
       eventloomMiss: viaRepository('eventloomMiss', ids),
       eventloomUncached: viaRepository('eventloomUncached', ids),
       raw: async (c, i) => {
@@ -139,8 +146,8 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
         updates.rawStoreRead++;
       },
     });
-    const data: Record<Variant, number[]> = { eventloom: [], eventloomMiss: [], eventloomUncached: [], raw: [], rawStoreRead: [] };
-    const updates: Record<Variant, number> = { eventloom: 0, eventloomMiss: 0, eventloomUncached: 0, raw: 0, rawStoreRead: 0 };
+    const data: Record<Variant, number[]> = { eventloom: [], eventloomKeyed: [], eventloomMiss: [], eventloomUncached: [], raw: [], rawStoreRead: [] };
+    const updates: Record<Variant, number> = { eventloom: 0, eventloomKeyed: 0, eventloomMiss: 0, eventloomUncached: 0, raw: 0, rawStoreRead: 0 };
     try {
       await sideBySide(opsOn(await freshForAll()), callers, 2, 500);
       for (let run = 0; run < runs; run++) {
@@ -165,6 +172,7 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
       columns: [
         'callers',
         'Eventloom hot (cached) updates/s (/ raw)',
+        'Eventloom hot, each command with an idempotency key, updates/s (/ raw)',
         'Eventloom cache miss updates/s (/ raw)',
         'Eventloom cache off updates/s (/ raw)',
         'cache miss / cache off',
@@ -175,6 +183,7 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
         [
           callers,
           `${rate('eventloom')} (${round(hot, 2)})`,
+          `${rate('eventloomKeyed')} (${round(ratio('eventloomKeyed'), 2)})`,
           `${rate('eventloomMiss')} (${round(ratio('eventloomMiss'), 2)})`,
           `${rate('eventloomUncached')} (${round(ratio('eventloomUncached'), 2)})`,
           round(missOverUncached, 2),
@@ -184,7 +193,7 @@ export async function mysqlUpdateBenchmark(runs: number, callers = 8, perCaller 
       ],
       notes: [
         `Each caller updates its own ${perCaller} aggregates round-robin; each aggregate starts with 5 events (fresh aggregates for every run and variant), so histories stay at 5–${5 + Math.ceil(meanUpdatesPerAggregate)} events.`,
-        'Raw: one transaction of SELECT events, fold, conditional UPDATE entities, INSERT event, COMMIT (5 round trips), every time. Eventloom hot: no read (the aggregate is in the cache: a copy of it is decided on), then the append transaction (4 round trips) whose version check would catch another process\'s append. Cache miss: a cache of one aggregate, so every command reads (1 statement) and refills the cache. Cache off: load then append, as before the cache.',
+        'Raw: one transaction of SELECT events, fold, conditional UPDATE entities, INSERT event, COMMIT (5 round trips), every time. Eventloom hot: no read (the aggregate is in the cache: a copy of it is decided on), then the append transaction (4 round trips) whose version check would catch another process\'s append. Keyed: the same with an idempotency key per command, decided on the cache while it knows every key of the history (here always). Cache miss: a cache of one aggregate, so every command reads (1 statement) and refills the cache. Cache off: load then append, as before the cache.',
         `Hot repository after the runs: ${metrics.cacheHits} cache hits, ${metrics.loads} loads, ${metrics.conflicts} conflicts.`,
         "Diagnostic column: the raw code, but reading with Eventloom's load statement on the pool before its transaction, as the store does.",
         `${runs} runs of ${millis / 1000} s per variant, each run split into ${slices} slices alternating the variants (order rotating), after a warm-up of all; figures are medians of the runs, ratios medians of per-run ratios.`,

@@ -49,4 +49,20 @@ describe('AggregateRepository over MySqlEventStore: one hot aggregate', () => {
     expect(found.version).toBe(41);
     expect(found.aggregate.total.value).toBe((40 * 41) / 2);
   });
+
+  it('runs a command with an idempotency key once, when another process ran it after ours cached the aggregate', async () => {
+    const [a, b] = [openStore(), openStore()];
+    const ours = new AggregateRepository(a, { retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 2 } });
+    const theirs = new AggregateRepository(b);
+    const { id } = await ours.create(Counter, new OpenCounter(0));
+    await ours.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'first' });
+    await theirs.update(Counter, id, new AddToCounter(10), { idempotencyKey: 'second' });
+    const repeat = await ours.update(Counter, id, new AddToCounter(10), { idempotencyKey: 'second' });
+    expect(repeat.events).toEqual([]);
+    expect([repeat.version, repeat.aggregate.total.value]).toEqual([3, 11]);
+    const own = await ours.update(Counter, id, new AddToCounter(100), { idempotencyKey: 'third' });
+    const ownRepeat = await ours.update(Counter, id, new AddToCounter(100), { idempotencyKey: 'third' });
+    expect([own.events.length, ownRepeat.events.length]).toEqual([1, 0]);
+    expect((await a.readStream('ContractCounter', id)).map((e) => e.triggeringEventId)).toEqual([undefined, 'first', 'second', 'third']);
+  });
 });

@@ -8,6 +8,13 @@ export interface CachedAggregate {
   readonly loadMillis: number;
   /** The cache's own copy; never handed out, only copies of it. */
   readonly aggregate: object;
+  /**
+   * Every idempotency key (triggering event) in the aggregate's history up to
+   * `version`, when this process knows them all (it read the whole history or
+   * created the aggregate, and there are few); undefined when it does not.
+   * Never changed once cached: a new set replaces it.
+   */
+  readonly triggeredBy?: ReadonlySet<string>;
 }
 
 export interface AggregateCacheOptions {

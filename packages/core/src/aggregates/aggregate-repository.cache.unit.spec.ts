@@ -210,4 +210,51 @@ describe('AggregateRepository: the aggregate cache', () => {
     expect(results.map((r) => [r.version, r.aggregate.ticks])).toEqual([[2, 2], [3, 3], [4, 4]]);
     expect(store.loads).toBe(3);
   });
+
+  describe('with idempotency keys', () => {
+    it('decides keyed commands on the cache while it knows every key of the history, and confirms a repeat on the store', async () => {
+      const store = new CountingStore();
+      const repository = new AggregateRepository(store);
+      const { id } = await repository.create(Counter, new OpenCounter(0), { idempotencyKey: 'create-1' });
+      for (let i = 0; i < 5; i++) await repository.update(Counter, id, new AddToCounter(1), { idempotencyKey: `k-${i}` });
+      expect(store.loads).toBe(0);
+      const repeat = await repository.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'k-3' });
+      expect([repeat.events.length, repeat.version, repeat.aggregate.total.value]).toEqual([0, 6, 5]);
+      expect(store.loads).toBe(1);
+      const createKeyAgain = await repository.update(Counter, id, new AddToCounter(1), { triggeringEvent: { eventId: 'create-1' } });
+      expect(createKeyAgain.events).toEqual([]);
+      expect((await store.readStream('ContractCounter', id)).length).toBe(6);
+    });
+
+    it('reads for a keyed command when the aggregate was loaded from a snapshot (the keys before it are unknown)', async () => {
+      const store = new CountingStore();
+      const writer = new AggregateRepository(store, { snapshots: { ContractCounter: afterEvents(2) } });
+      const { id } = await writer.create(Counter, new OpenCounter(0));
+      await writer.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'before-snapshot' });
+      await writer.update(Counter, id, new AddToCounter(1));
+      const reader = new AggregateRepository(store);
+      await reader.find(Counter, id);
+      const loads = store.loads;
+      const repeat = await reader.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'before-snapshot' });
+      expect(repeat.events).toEqual([]);
+      expect(store.loads).toBe(loads + 1);
+      // Unkeyed commands still use the cache.
+      await reader.update(Counter, id, new AddToCounter(1));
+      expect(store.loads).toBe(loads + 1);
+    });
+
+    it('stops trusting the cache for keyed commands beyond 100 keys on one aggregate', async () => {
+      const store = new CountingStore();
+      const repository = new AggregateRepository(store);
+      const { id } = await repository.create(Counter, new OpenCounter(0));
+      // The 101st key is still checked against the 100 known ones; once stored, the keys are too many to keep.
+      for (let i = 0; i <= 100; i++) await repository.update(Counter, id, new AddToCounter(1), { idempotencyKey: `k-${i}` });
+      expect(store.loads).toBe(0);
+      await repository.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'k-101' });
+      expect(store.loads).toBe(1);
+      // The load refilled the cache from the whole history: 102 keys, still too many.
+      const repeat = await repository.update(Counter, id, new AddToCounter(1), { idempotencyKey: 'k-0' });
+      expect([repeat.events.length, store.loads]).toEqual([0, 2]);
+    });
+  });
 });

@@ -73,8 +73,9 @@ export interface RepositoryOptions {
    * Aggregates kept in memory after a command, so the next command on them
    * needs no read: the append's version check tells when another process
    * changed one meanwhile (the entry is then dropped and the command retried
-   * on a fresh load). Commands with an idempotency key (or triggering event)
-   * still read, since only the store knows which keys it holds. Default
+   * on a fresh load). A command with an idempotency key (or triggering event)
+   * reads unless the cache knows every key of the aggregate's history, so
+   * repeats are recognised as exactly as without it. Default
    * `{ maxAggregates: 10_000 }`; `false` switches it off.
    */
   readonly cache?: AggregateCacheOptions | false;
@@ -106,7 +107,16 @@ interface Current<A> {
   readonly version: number;
   readonly snapshotVersion: number;
   readonly loadMillis: number;
+  /** The history's idempotency keys up to `version`, when all are known (see CachedAggregate). */
+  readonly triggeredBy?: ReadonlySet<string>;
 }
+
+/**
+ * Idempotency keys the cache keeps per aggregate. An aggregate with more
+ * (one key per handled event, say) is cached without them, and its keyed
+ * commands read the store; the bound keeps the cache's memory small.
+ */
+const maxKnownTriggers = 100;
 
 /**
  * Creates, updates and finds event-sourced aggregates over any EventStore.
@@ -147,7 +157,7 @@ export class AggregateRepository {
     const aggregate = new cls();
     const decided = processCreation(definition, aggregate, command);
     return this.inTurn.run(cacheKey(definition, id), async () => {
-      const decidedOn = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0 };
+      const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: new Set() };
       const request = this.prepare(definition, id, decidedOn, decided, options);
       try {
         return await this.write(definition, decidedOn, request, decided);
@@ -179,10 +189,15 @@ export class AggregateRepository {
     options: CommandOptions,
   ): Promise<ChangedAggregate<A>> {
     const key = idempotencyKey(options);
-    // Only the store knows which idempotency keys an aggregate holds, so a command with one always reads.
-    let useCache = key === undefined;
+    let useCache = true;
     for (let attempt = 1; ; attempt++) {
       let decidedOn: Current<A> | undefined = useCache ? this.cached<A>(definition, id) : undefined;
+      // A key the cached history does not rule out is asked of the store (a cached "it is a repeat" too:
+      // that answer is confirmed, like every outcome no append checks). A key the cached history rules out
+      // is safe: if another process appended since, with that key or not, our append conflicts and we reload.
+      if (decidedOn && key && (decidedOn.triggeredBy === undefined || decidedOn.triggeredBy.has(key))) {
+        decidedOn = undefined;
+      }
       let decided: object[] = [];
       let request: AppendRequest | undefined;
       if (decidedOn) {
@@ -340,7 +355,8 @@ export class AggregateRepository {
     const { aggregate, loadMillis } = decidedOn;
     const version = request.expectedVersion + request.events.length;
     const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
-    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis });
+    const triggeredBy = knownTriggers(decidedOn.triggeredBy, request.events);
+    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis, triggeredBy });
     return {
       id: request.aggregateId,
       version,
@@ -357,7 +373,23 @@ function current<A>(loaded: Rehydrated<A>): Current<A> {
     version: loaded.stream.version,
     snapshotVersion: loaded.stream.snapshot?.version ?? 0,
     loadMillis: loaded.loadMillis,
+    // Events before a snapshot are not read, so their keys are unknown.
+    triggeredBy: loaded.stream.snapshot ? undefined : knownTriggers(new Set(), loaded.stream.events),
   };
+}
+
+/** `known` plus the events' keys, or undefined when `known` is undefined or the keys exceed the bound. */
+function knownTriggers(
+  known: ReadonlySet<string> | undefined,
+  events: readonly { readonly triggeringEventId?: string }[],
+): ReadonlySet<string> | undefined {
+  if (!known) return undefined;
+  // An empty key is no key, as the stores see it.
+  const added = events.filter((e) => e.triggeringEventId && !known.has(e.triggeringEventId));
+  if (added.length === 0) return known;
+  const next = new Set(known);
+  for (const event of added) next.add(event.triggeringEventId!);
+  return next.size <= maxKnownTriggers ? next : undefined;
 }
 
 /** Type and id: one aggregate's place in the cache and its queue of commands. */
