@@ -1,6 +1,6 @@
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing/contract';
-import { afterEvents } from '../snapshots/snapshot-strategy';
+import { afterEvents, whenLoadTakesLongerThan } from '../snapshots/snapshot-strategy';
 import { AppendRequest, EventStore, LoadOptions } from '../eventStore/event-store';
 import { CommandRejectedError } from '../errors';
 import { Event } from '../typing/event';
@@ -187,6 +187,27 @@ describe('AggregateRepository: the aggregate cache', () => {
     expect(store.loads).toBe(0);
     expect(snapshotVersions).toEqual([0, 3, 3, 3, 6, 6, 6]);
     expect((await store.inner.load('ContractCounter', id))?.snapshot?.version).toBe(6);
+  });
+
+  it('keeps load-time snapshots as without the cache: one after a slow load, not one at every cached command', async () => {
+    const store = new CountingStore();
+    const writer = new AggregateRepository(store);
+    const { id } = await writer.create(Counter, new OpenCounter(0));
+    for (let i = 0; i < 3; i++) await writer.update(Counter, id, new AddToCounter(1));
+    const slowStore: EventStore = {
+      load: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return store.load(...args);
+      },
+      append: (request) => store.append(request),
+      readStream: (...args) => store.readStream(...args),
+      close: () => store.close(),
+    };
+    const repository = new AggregateRepository(slowStore, { snapshots: { ContractCounter: whenLoadTakesLongerThan(10) } });
+    const snapshotVersions: number[] = [];
+    for (let i = 0; i < 3; i++) snapshotVersions.push((await repository.update(Counter, id, new AddToCounter(1))).snapshotVersion);
+    expect(snapshotVersions).toEqual([5, 5, 5]);
+    expect(repository.metrics).toMatchObject({ loads: 1, cacheHits: 2 });
   });
 
   it('stays within maxAggregates, and reads an aggregate that was dropped', async () => {

@@ -75,7 +75,9 @@ export interface RepositoryOptions {
    * changed one meanwhile (the entry is then dropped and the command retried
    * on a fresh load). A command with an idempotency key (or triggering event)
    * reads unless the cache knows every key of the aggregate's history, so
-   * repeats are recognised as exactly as without it. Default
+   * repeats are recognised as exactly as without it. Snapshot strategies
+   * see, for a cached aggregate, the time of its last real load (0 once a
+   * snapshot was written since). Default
    * `{ maxAggregates: 10_000 }`; `false` switches it off.
    */
   readonly cache?: AggregateCacheOptions | false;
@@ -352,7 +354,9 @@ export class AggregateRepository {
     decided: object[],
   ): Promise<ChangedAggregate<A>> {
     await this.eventStore.append(request);
-    const { aggregate, loadMillis } = decidedOn;
+    const { aggregate } = decidedOn;
+    // After a snapshot a load would be quick again: a cached load time must not ask for a snapshot at every command.
+    const loadMillis = request.snapshot ? 0 : decidedOn.loadMillis;
     const version = request.expectedVersion + request.events.length;
     const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
     const triggeredBy = knownTriggers(decidedOn.triggeredBy, request.events);
