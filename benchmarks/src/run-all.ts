@@ -6,12 +6,13 @@ import { publisherBenchmark } from './kafka/publisher.bench';
 import { loadBenchmark } from './load/load.bench';
 import { mysqlCreateBenchmark } from './mysql/mysql-create.bench';
 import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
+import { mysqlHotAggregateBenchmark } from './mysql/mysql-hot-aggregate.bench';
 import { Section, writeResults } from './report/results';
 
 /**
  * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
  * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
- * mysql-create, mysql-update, load, publisher, latency, embedded.
+ * mysql-create, mysql-update, mysql-hot-aggregate, load, publisher, latency, embedded.
  */
 async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const benchmarks: Array<[string, () => Promise<Section> | Section]> = [
     ['mysql-create', () => mysqlCreateBenchmark(runs)],
     ['mysql-update', () => mysqlUpdateBenchmark(runs)],
+    ['mysql-hot-aggregate', () => mysqlHotAggregateBenchmark(runs)],
     ['load', () => loadBenchmark(runs)],
     ['publisher', () => publisherBenchmark(Math.min(runs, Number(process.env.BENCH_PUBLISHER_RUNS ?? 3)))],
     ['latency', () => latencyBenchmark(runs)],

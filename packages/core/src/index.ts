@@ -22,10 +22,12 @@ export type {
   ChangedAggregate,
   CommandOptions,
   LoadedAggregate,
+  RepositoryMetrics,
   RepositoryOptions,
   RetryOptions,
   TriggeringEvent,
 } from './aggregates/aggregate-repository';
+export type { AggregateCacheOptions } from './aggregates/aggregate-cache';
 
 export { afterEvents, neverSnapshot, snapshotStrategy, whenLoadTakesLongerThan } from './snapshots/snapshot-strategy';
 export type { SnapshotDecisionInput, SnapshotStrategy } from './snapshots/snapshot-strategy';

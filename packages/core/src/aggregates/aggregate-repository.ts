@@ -3,7 +3,7 @@ import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
 import { EventEnvelope, toEnvelope } from '../typing/event-envelope';
 import { NewEvent } from '../typing/stored-event';
-import { AggregateStream, EventStore, Snapshot } from '../eventStore/event-store';
+import { AggregateStream, AppendRequest, EventStore, Snapshot } from '../eventStore/event-store';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
 import {
   AggregateNotFoundError,
@@ -14,6 +14,8 @@ import {
 import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand, processCreation } from './aggregate-metadata';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { newId } from '../runtime/ids';
+import { AggregateCache, AggregateCacheOptions } from './aggregate-cache';
+import { KeyedSerializer } from './keyed-serializer';
 
 /** An aggregate and where it stands: what create, update and find have in common. */
 export interface AggregateWithMetadata<A> {
@@ -67,6 +69,29 @@ export interface RepositoryOptions {
   /** Snapshot strategy per aggregate type name; overrides @Aggregate's. */
   readonly snapshots?: Record<string, SnapshotStrategy>;
   readonly retry?: Partial<RetryOptions>;
+  /**
+   * Aggregates kept in memory after a command, so the next command on them
+   * needs no read: the append's version check tells when another process
+   * changed one meanwhile (the entry is then dropped and the command retried
+   * on a fresh load). A command with an idempotency key (or triggering event)
+   * reads unless the cache knows every key of the aggregate's history, so
+   * repeats are recognised as exactly as without it. Snapshot strategies
+   * see, for a cached aggregate, the time of its last real load (0 once a
+   * snapshot was written since). Default
+   * `{ maxAggregates: 10_000 }`; `false` switches it off.
+   */
+  readonly cache?: AggregateCacheOptions | false;
+}
+
+/** Counters since the repository was made, for monitoring (and for tests that must see no race was lost). */
+export interface RepositoryMetrics {
+  /** Appends that lost the optimistic-concurrency race and were retried (or gave up). */
+  readonly conflicts: number;
+  /** Commands decided on a cached aggregate without reading the store. */
+  readonly cacheHits: number;
+  /** Reads of an aggregate from the store by create, update, find and findOptional. */
+  readonly loads: number;
+  readonly cachedAggregates: number;
 }
 
 export const defaultRetry: RetryOptions = { maxAttempts: 10, initialDelayMs: 5, maxDelayMs: 250 };
@@ -78,13 +103,37 @@ interface Rehydrated<A> {
   loadMillis: number;
 }
 
+/** What a command is decided on: a fresh load or a cached copy. */
+interface Current<A> {
+  readonly aggregate: A;
+  readonly version: number;
+  readonly snapshotVersion: number;
+  readonly loadMillis: number;
+  /** The history's idempotency keys up to `version`, when all are known (see CachedAggregate). */
+  readonly triggeredBy?: ReadonlySet<string>;
+}
+
+/**
+ * Idempotency keys the cache keeps per aggregate. An aggregate with more
+ * (one key per handled event, say) is cached without them, and its keyed
+ * commands read the store; the bound keeps the cache's memory small.
+ */
+const maxKnownTriggers = 100;
+
 /**
  * Creates, updates and finds event-sourced aggregates over any EventStore.
  * Updates are optimistic: a lost race is retried (reload, decide again) with
  * jittered backoff, then surfaces as OptimisticConcurrencyError.
+ *
+ * Within one repository, the commands of one aggregate run one at a time (those
+ * of different aggregates side by side), so they never race each other; races
+ * remain only with other processes, and the store's version check decides them.
  */
 export class AggregateRepository {
   private readonly retry: RetryOptions;
+  private readonly cache?: AggregateCache;
+  private readonly inTurn = new KeyedSerializer();
+  private readonly counters = { conflicts: 0, cacheHits: 0, loads: 0 };
 
   constructor(
     readonly eventStore: EventStore,
@@ -94,6 +143,11 @@ export class AggregateRepository {
     if (!Number.isInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
       throw new RangeError(`retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}.`);
     }
+    if (options.cache !== false) this.cache = new AggregateCache(options.cache);
+  }
+
+  get metrics(): RepositoryMetrics {
+    return { ...this.counters, cachedAggregates: this.cache?.size ?? 0 };
   }
 
   async create<A extends object>(cls: Class<A>, command: object, options: CommandOptions = {}): Promise<ChangedAggregate<A>> {
@@ -104,16 +158,20 @@ export class AggregateRepository {
     }
     const aggregate = new cls();
     const decided = processCreation(definition, aggregate, command);
-    try {
-      return await this.append(definition, id, aggregate, { version: 0 }, decided, 0, options);
-    } catch (error) {
-      const key = idempotencyKey(options);
-      if (error instanceof DuplicateAggregateError && key) {
-        const existing = await this.rehydrate<A>(definition, id, key);
-        if (existing?.stream.alreadyTriggeredBy) return this.unchanged(id, existing);
+    return this.inTurn.run(cacheKey(definition, id), async () => {
+      const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: new Set() };
+      const request = this.prepare(definition, id, decidedOn, decided, options);
+      try {
+        return await this.write(definition, decidedOn, request, decided);
+      } catch (error) {
+        const key = idempotencyKey(options);
+        if (error instanceof DuplicateAggregateError && key) {
+          const existing = await this.rehydrate<A>(definition, id, key);
+          if (existing?.stream.alreadyTriggeredBy) return this.unchanged(id, current(existing));
+        }
+        throw error;
       }
-      throw error;
-    }
+    });
   }
 
   async update<A extends object>(
@@ -123,18 +181,58 @@ export class AggregateRepository {
     options: CommandOptions = {},
   ): Promise<ChangedAggregate<A>> {
     const definition = aggregateDefinition(cls);
+    return this.inTurn.run(cacheKey(definition, id), () => this.updateInTurn<A>(definition, id, command, options));
+  }
+
+  private async updateInTurn<A extends object>(
+    definition: AggregateDefinition,
+    id: string,
+    command: object,
+    options: CommandOptions,
+  ): Promise<ChangedAggregate<A>> {
+    const key = idempotencyKey(options);
+    let useCache = true;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.rehydrate<A>(definition, id, idempotencyKey(options));
-      if (!loaded) throw new AggregateNotFoundError(definition.type, id);
-      if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, loaded);
-      const decided = processCommand(definition, loaded.aggregate, command);
-      if (decided.length === 0) return this.unchanged(id, loaded);
+      let decidedOn: Current<A> | undefined = useCache ? this.cached<A>(definition, id) : undefined;
+      // A key the cached history does not rule out is asked of the store (a cached "it is a repeat" too:
+      // that answer is confirmed, like every outcome no append checks). A key the cached history rules out
+      // is safe: if another process appended since, with that key or not, our append conflicts and we reload.
+      if (decidedOn && key && (decidedOn.triggeredBy === undefined || decidedOn.triggeredBy.has(key))) {
+        decidedOn = undefined;
+      }
+      let decided: object[] = [];
+      let request: AppendRequest | undefined;
+      if (decidedOn) {
+        try {
+          decided = processCommand(definition, decidedOn.aggregate, command);
+          if (decided.length > 0) request = this.prepare(definition, id, decidedOn, decided, options);
+        } catch {
+          // Also covers a copy that does not behave as the original (state the copy cannot carry, such as #private fields).
+          request = undefined;
+        }
+        // A rejection or a decision that nothing happens is checked by no append: confirm it on what the store holds.
+        if (request) this.counters.cacheHits++;
+        else decidedOn = undefined;
+      }
+      if (!decidedOn || !request) {
+        const loaded = await this.rehydrate<A>(definition, id, key);
+        if (!loaded) throw new AggregateNotFoundError(definition.type, id);
+        decidedOn = current(loaded);
+        if (loaded.stream.alreadyTriggeredBy) return this.unchanged(id, decidedOn);
+        decided = processCommand(definition, decidedOn.aggregate, command);
+        if (decided.length === 0) return this.unchanged(id, decidedOn);
+        request = this.prepare(definition, id, decidedOn, decided, options);
+      }
       try {
-        return await this.append(definition, id, loaded.aggregate, loaded.stream, decided, loaded.loadMillis, options);
+        return await this.write(definition, decidedOn, request, decided);
       } catch (error) {
+        // Whatever went wrong, the cached state may no longer be the stored one.
+        this.cache?.drop(cacheKey(definition, id));
+        useCache = false;
         if (!(error instanceof OptimisticConcurrencyError)) throw error;
+        this.counters.conflicts++;
         if (attempt >= this.retry.maxAttempts) {
-          throw new OptimisticConcurrencyError(definition.type, id, loaded.stream.version, attempt);
+          throw new OptimisticConcurrencyError(definition.type, id, decidedOn.version, attempt);
         }
         await sleep(backoffDelay(attempt, this.retry));
       }
@@ -166,14 +264,13 @@ export class AggregateRepository {
   }
 
   /** A command that appended nothing: a repeat, or a decision that nothing happens. */
-  private unchanged<A>(id: string, loaded: Rehydrated<A>): ChangedAggregate<A> {
-    return {
-      id,
-      version: loaded.stream.version,
-      aggregate: loaded.aggregate,
-      snapshotVersion: loaded.stream.snapshot?.version ?? 0,
-      events: [],
-    };
+  private unchanged<A>(id: string, decidedOn: Current<A>): ChangedAggregate<A> {
+    return { id, version: decidedOn.version, aggregate: decidedOn.aggregate, snapshotVersion: decidedOn.snapshotVersion, events: [] };
+  }
+
+  /** A copy of the cached aggregate, its own for this command, or undefined. */
+  private cached<A>(definition: AggregateDefinition, id: string): Current<A> | undefined {
+    return this.cache?.take(cacheKey(definition, id)) as Current<A> | undefined;
   }
 
   private async rehydrate<A>(
@@ -182,6 +279,7 @@ export class AggregateRepository {
     triggeringEventId?: string,
   ): Promise<Rehydrated<A> | undefined> {
     const started = performance.now();
+    this.counters.loads++;
     const stream = await this.eventStore.load(definition.type, id, { triggeringEventId });
     if (!stream) return undefined;
     const aggregate = stream.snapshot
@@ -189,18 +287,21 @@ export class AggregateRepository {
       : (new definition.cls() as A);
     const envelopes = stream.events.map((stored) => toEnvelope(stored));
     for (const envelope of envelopes) applyEvent(definition, aggregate as object, envelope.event);
-    return { aggregate, stream, envelopes, loadMillis: performance.now() - started };
+    const loaded = { aggregate, stream, envelopes, loadMillis: performance.now() - started };
+    // Cached before any command touches it; the cache keeps its own copy.
+    this.cache?.put(cacheKey(definition, id), current(loaded) as Current<object>);
+    return loaded;
   }
 
-  private async append<A extends object>(
+  /** Applies the decided events to the aggregate and builds the append (the events, and a snapshot if the strategy asks). */
+  private prepare<A extends object>(
     definition: AggregateDefinition,
     id: string,
-    aggregate: A,
-    stream: Pick<AggregateStream, 'version' | 'snapshot'>,
+    decidedOn: Current<A>,
     decided: object[],
-    loadMillis: number,
     options: CommandOptions,
-  ): Promise<ChangedAggregate<A>> {
+  ): AppendRequest {
+    const { aggregate, version, loadMillis } = decidedOn;
     const timestamp = new Date();
     const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? newId();
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;
@@ -213,7 +314,7 @@ export class AggregateRepository {
         eventData: eventTypes.serialize(event, eventType),
         aggregateType: definition.type,
         aggregateId: id,
-        version: stream.version + index + 1,
+        version: version + index + 1,
         triggeringEventId: idempotencyKey(options),
         metadata: {
           ...options.metadata,
@@ -224,12 +325,12 @@ export class AggregateRepository {
         timestamp,
       };
     });
-    const versionAfter = stream.version + events.length;
-    const snapshotVersion = stream.snapshot?.version ?? 0;
+    const versionAfter = version + events.length;
+    const snapshotVersion = decidedOn.snapshotVersion;
     const strategy = this.options.snapshots?.[definition.type] ?? definition.snapshots;
     const snapshot: Snapshot | undefined = strategy?.shouldSnapshot({
       aggregateType: definition.type,
-      versionBefore: stream.version,
+      versionBefore: version,
       versionAfter,
       snapshotVersion,
       loadMillis,
@@ -242,21 +343,62 @@ export class AggregateRepository {
           snapshotJson: JSON.stringify(instanceToPlain(aggregate)),
         }
       : undefined;
-    await this.eventStore.append({
-      aggregateType: definition.type,
-      aggregateId: id,
-      expectedVersion: stream.version,
-      events,
-      snapshot,
-    });
+    return { aggregateType: definition.type, aggregateId: id, expectedVersion: version, events, snapshot };
+  }
+
+  /** Appends what `prepare` built; on success the cache keeps (a copy of) the aggregate at its new version. */
+  private async write<A extends object>(
+    definition: AggregateDefinition,
+    decidedOn: Current<A>,
+    request: AppendRequest,
+    decided: object[],
+  ): Promise<ChangedAggregate<A>> {
+    await this.eventStore.append(request);
+    const { aggregate } = decidedOn;
+    // After a snapshot a load would be quick again: a cached load time must not ask for a snapshot at every command.
+    const loadMillis = request.snapshot ? 0 : decidedOn.loadMillis;
+    const version = request.expectedVersion + request.events.length;
+    const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
+    const triggeredBy = knownTriggers(decidedOn.triggeredBy, request.events);
+    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis, triggeredBy });
     return {
-      id,
-      version: versionAfter,
+      id: request.aggregateId,
+      version,
       aggregate,
-      events: events.map((e, i) => ({ ...e, event: decided[i] })),
-      snapshotVersion: snapshot ? snapshot.version : snapshotVersion,
+      events: request.events.map((e, i) => ({ ...e, event: decided[i] })),
+      snapshotVersion,
     };
   }
+}
+
+function current<A>(loaded: Rehydrated<A>): Current<A> {
+  return {
+    aggregate: loaded.aggregate,
+    version: loaded.stream.version,
+    snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+    loadMillis: loaded.loadMillis,
+    // Events before a snapshot are not read, so their keys are unknown.
+    triggeredBy: loaded.stream.snapshot ? undefined : knownTriggers(new Set(), loaded.stream.events),
+  };
+}
+
+/** `known` plus the events' keys, or undefined when `known` is undefined or the keys exceed the bound. */
+function knownTriggers(
+  known: ReadonlySet<string> | undefined,
+  events: readonly { readonly triggeringEventId?: string }[],
+): ReadonlySet<string> | undefined {
+  if (!known) return undefined;
+  // An empty key is no key, as the stores see it.
+  const added = events.filter((e) => e.triggeringEventId && !known.has(e.triggeringEventId));
+  if (added.length === 0) return known;
+  const next = new Set(known);
+  for (const event of added) next.add(event.triggeringEventId!);
+  return next.size <= maxKnownTriggers ? next : undefined;
+}
+
+/** Type and id: one aggregate's place in the cache and its queue of commands. */
+function cacheKey(definition: AggregateDefinition, id: string): string {
+  return `${definition.type}\u0000${id}`;
 }
 
 function idempotencyKey(options: CommandOptions): string | undefined {

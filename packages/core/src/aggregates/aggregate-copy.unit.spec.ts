@@ -1,0 +1,59 @@
+import { deepCopy } from './aggregate-copy';
+
+class Money {
+  constructor(readonly cents: number) {}
+  plus(other: Money): Money {
+    return new Money(this.cents + other.cents);
+  }
+}
+
+class Wallet {
+  balance = new Money(0);
+  history: Money[] = [];
+  byCurrency = new Map<string, Money>();
+  tags = new Set<string>();
+  openedAt = new Date('2024-01-02T03:04:05Z');
+  self?: Wallet;
+}
+
+describe('deepCopy', () => {
+  it('keeps every class, so methods work on the copy', () => {
+    const wallet = new Wallet();
+    wallet.balance = new Money(5);
+    const copy = deepCopy(wallet);
+    expect(copy).toBeInstanceOf(Wallet);
+    expect(copy.balance).toBeInstanceOf(Money);
+    expect(copy.balance.plus(new Money(2)).cents).toBe(7);
+    expect(copy).toEqual(wallet);
+  });
+
+  it('shares nothing mutable with the original', () => {
+    const wallet = new Wallet();
+    wallet.history.push(new Money(1));
+    wallet.byCurrency.set('EUR', new Money(3));
+    wallet.tags.add('vip');
+    const copy = deepCopy(wallet);
+    copy.history.push(new Money(2));
+    (copy.history[0] as { cents: number }).cents = 99;
+    copy.byCurrency.get('EUR')!.plus(new Money(0));
+    copy.byCurrency.set('USD', new Money(4));
+    copy.tags.add('new');
+    copy.openedAt.setUTCFullYear(2030);
+    expect(wallet.history.map((m) => m.cents)).toEqual([1]);
+    expect([...wallet.byCurrency.keys()]).toEqual(['EUR']);
+    expect(copy.byCurrency.get('EUR')).not.toBe(wallet.byCurrency.get('EUR'));
+    expect([...wallet.tags]).toEqual(['vip']);
+    expect(wallet.openedAt.getUTCFullYear()).toBe(2024);
+  });
+
+  it('keeps cycles and shared references as they are', () => {
+    const wallet = new Wallet();
+    wallet.self = wallet;
+    const shared = new Money(1);
+    wallet.history.push(shared, shared);
+    const copy = deepCopy(wallet);
+    expect(copy.self).toBe(copy);
+    expect(copy.history[0]).toBe(copy.history[1]);
+    expect(copy.history[0]).not.toBe(shared);
+  });
+});
