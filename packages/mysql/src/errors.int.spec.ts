@@ -5,7 +5,7 @@ import { newId, NewEvent } from '@eventloom/core/spi';
 import { MySqlDatabaseMissingError, MySqlSchemaMissingError, MySqlUnreachableError } from './errors';
 import { MySqlEventStore } from './mysql-event-store';
 import { mysqlViews } from './views/processed-events';
-import { createTestDatabase, TEST_SERVER_URL, TestDatabase } from './test-support/test-database';
+import { createTestDatabase, TEST_SERVER_URL, TestDatabase } from '@eventloom/test-support';
 
 function event(aggregateId: string, version: number, eventData = '{}'): NewEvent {
   return {

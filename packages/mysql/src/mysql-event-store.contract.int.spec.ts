@@ -1,6 +1,6 @@
 import { eventStoreContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from './mysql-event-store';
-import { createTestDatabase, TestDatabase } from './test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 
 // One database for the file, emptied after each test: creating one per test costs more than the tests.
 let database: TestDatabase;

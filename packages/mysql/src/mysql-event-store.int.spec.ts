@@ -5,8 +5,8 @@ import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';
 import { EVENT_PLACEHOLDERS, eventValues, INSERT_EVENT_COLUMNS, SqlValue } from './event-rows';
-import { Ledger, OpenLedger, PostEntries } from './test-support/ledger-model';
-import { createTestDatabase, TestDatabase } from './test-support/test-database';
+import { Ledger, OpenLedger, PostEntries } from '../test/ledger-model';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 
 let database: TestDatabase;
 const stores: MySqlEventStore[] = [];

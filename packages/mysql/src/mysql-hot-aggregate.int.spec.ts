@@ -1,7 +1,7 @@
 import { AggregateRepository } from '@eventloom/core';
 import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing/contract';
 import { MySqlEventStore } from './mysql-event-store';
-import { createTestDatabase, TestDatabase } from './test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 
 let database: TestDatabase;
 const stores: MySqlEventStore[] = [];

@@ -2,3 +2,4 @@
 export * from './aggregate-fixture';
 export * from './subscriber-fixture';
 export { FixtureFailure } from './fixture-failure';
+export { eventually } from './eventually';

@@ -7,10 +7,17 @@ import { startPublisher } from '../publisher/publisher';
 import { UndecodableMessageError } from '@eventloom/core';
 import { topicFor } from '../topics';
 import { encodePublishedEvent, isUndecodable } from '../wire/published-event-codec';
-import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
-import { insertEvents, interleavedEvents, TestEvent } from '../test-support/events';
-import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
-import { Recorder, StrictRecorder, unusedEventStore } from '../test-support/model';
+import {
+  brokers,
+  createEventsTable,
+  createTestDatabase,
+  deleteTopics,
+  testAdmin,
+  TestDatabase,
+  uniqueTopicPrefix,
+} from '@eventloom/test-support';
+import { insertEvents, interleavedEvents, TestEvent } from '../../test/events';
+import { Recorder, StrictRecorder, unusedEventStore } from '../../test/model';
 
 describe('KafkaTransport (real MariaDB and Kafka)', () => {
   const topicPrefix = uniqueTopicPrefix('transport');

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, silentLogger } from '@eventloom/core';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
@@ -5,14 +6,27 @@ import { KafkaTransport } from '../consumer/kafka-transport';
 import { MySqlPublicationLog } from '@eventloom/mysql';
 import { topicFor } from '../topics';
 import { Headers } from '../wire/headers';
-import { ChildPublisher, publisherCli, slowedPublisher } from '../test-support/child-publisher';
-import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
-import { eventually } from '../test-support/eventually';
-import { insertEvents, interleavedEvents } from '../test-support/events';
-import { brokers, deleteTopics, readTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
-import { Recorder, unusedEventStore } from '../test-support/model';
+import {
+  brokers,
+  ChildPublisher,
+  createEventsTable,
+  createTestDatabase,
+  deleteTopics,
+  eventually,
+  publisherCli,
+  readTopics,
+  testAdmin,
+  TestDatabase,
+  uniqueTopicPrefix,
+} from '@eventloom/test-support';
+import { insertEvents, interleavedEvents } from '../../test/events';
+import { Recorder, unusedEventStore } from '../../test/model';
+
+/** A publisher whose every send waits --send-delay-ms first: a real KafkaSink composed with a delay, not a patch. */
+const slowedPublisher = path.join(__dirname, '..', '..', 'test', 'slowed-publisher.ts');
 
 /** Publishers as separate processes, killed with SIGKILL or cut off from MySQL. */
+
 describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
   const topicPrefix = uniqueTopicPrefix('failover');
   let db: TestDatabase;

@@ -3,9 +3,17 @@ import { silentLogger } from '@eventloom/core';
 import { Publisher } from '@eventloom/core/spi';
 import { startPublisher } from './publisher';
 import { topicFor } from '../topics';
-import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
-import { insertEvents, interleavedEvents } from '../test-support/events';
-import { deleteTopics, readTopics, testAdmin, uniqueTopicPrefix, brokers } from '../test-support/kafka';
+import {
+  brokers,
+  createEventsTable,
+  createTestDatabase,
+  deleteTopics,
+  readTopics,
+  testAdmin,
+  TestDatabase,
+  uniqueTopicPrefix,
+} from '@eventloom/test-support';
+import { insertEvents, interleavedEvents } from '../../test/events';
 import { Headers } from '../wire/headers';
 
 describe('publisher (real MariaDB and Kafka)', () => {
@@ -64,7 +72,7 @@ describe('publisher (real MariaDB and Kafka)', () => {
 
   it('gives a position at commit, not at insert: a lower id committed later gets a later position, and an open transaction blocks nothing', async () => {
     await createEventsTable(db.pool, 'late_');
-    const publisher = await startPublisher({ pool: db.pool, tablePrefix: 'late_', kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
+    const publisher = await startPublisher({ pool: db.pool, tablePrefix: 'late_', kafka: { brokers }, topicPrefix: `${topicPrefix}late.`, logger: silentLogger, pollIntervalMs: 10 });
     const slow = await db.pool.getConnection();
     try {
       const [early, late] = interleavedEvents('Counter', 2, 1);

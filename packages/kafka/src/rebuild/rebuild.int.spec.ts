@@ -5,9 +5,16 @@ import { KafkaTransport } from '../consumer/kafka-transport';
 import { startPublisher } from '../publisher/publisher';
 import { topicFor } from '../topics';
 import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
-import { createEventsTable, createTestDatabase, TestDatabase } from '../test-support/databases';
-import { brokers, deleteTopics, testAdmin, uniqueTopicPrefix } from '../test-support/kafka';
-import { Account, BalancesView, Deposit, OpenAccount } from '../test-support/accounts';
+import {
+  brokers,
+  createEventsTable,
+  createTestDatabase,
+  deleteTopics,
+  testAdmin,
+  TestDatabase,
+  uniqueTopicPrefix,
+} from '@eventloom/test-support';
+import { Account, BalancesView, Deposit, OpenAccount } from '../../test/accounts';
 
 describe('rebuild from the event store, then hand over to Kafka (real MariaDB and Kafka)', () => {
   const topicPrefix = uniqueTopicPrefix('rebuild');

@@ -1,6 +1,6 @@
 import { deadLetterStoreContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from '../mysql-event-store';
-import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { MySqlDeadLetterStore } from './mysql-dead-letter-store';
 
 let database: TestDatabase;

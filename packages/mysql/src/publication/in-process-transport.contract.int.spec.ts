@@ -2,7 +2,7 @@ import { silentLogger } from '@eventloom/core';
 import { transportContract } from '@eventloom/testing/contract';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
-import { createTestDatabase } from '../test-support/test-database';
+import { createTestDatabase } from '@eventloom/test-support';
 import { mysqlInProcessTransport } from './in-process-transport';
 
 // A fresh, migrated database per test: the MySQL store, an in-process publisher (no broker) and a PublicationLogTransport.

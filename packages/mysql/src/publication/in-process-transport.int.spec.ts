@@ -4,7 +4,7 @@ import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from 
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';
-import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { mysqlInProcessTransport } from './in-process-transport';
 
 interface Seen {

@@ -1,6 +1,6 @@
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 import { serveLeaderTerm } from './leader-term';
-import { FakeSequencing, fakeTerm, settle, until } from '../test-support/publication-fakes';
+import { FakeSequencing, fakeTerm, settle, until } from '../../test/publication-fakes';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -1,5 +1,5 @@
 import { MarkQueue } from './mark-queue';
-import { batchOf, FakeMarker, settle } from '../test-support/publication-fakes';
+import { batchOf, FakeMarker, settle } from '../../test/publication-fakes';
 
 /** A queue starting at `published`, with what it reported. */
 function queueOf(marker: FakeMarker, published = 0) {

@@ -1,6 +1,6 @@
 import { MySqlSequencedEvent } from './sequencer';
 import { SendPipeline } from './send-pipeline';
-import { batchOf, FakeSink, settle } from '../test-support/publication-fakes';
+import { batchOf, FakeSink, settle } from '../../test/publication-fakes';
 
 const positions = (batches: ReadonlyArray<readonly MySqlSequencedEvent[]>) => batches.map((batch) => batch.map((e) => e.position));
 

@@ -1,7 +1,7 @@
 import { migrate } from '../schema/migrations';
 import { MySqlSchemaMissingError } from '../errors';
 import { MySqlEventStore } from '../mysql-event-store';
-import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { MySqlDeadLetterStore } from '../deadLetters/mysql-dead-letter-store';
 import { MySqlRebuildMarks } from './mysql-rebuild-marks';
 

@@ -1,6 +1,6 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { runCli } from '../cli';
-import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { migrate, SCHEMA_VERSION } from './migrations';
 
 async function tablesOf(database: TestDatabase): Promise<string[]> {

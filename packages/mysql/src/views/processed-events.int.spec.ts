@@ -3,7 +3,7 @@ import { Event, EventContext, EventHandlerMethod, EventSubscriber } from '@event
 import { newId } from '@eventloom/core/spi';
 import { deliver } from '@eventloom/testing';
 import { createMySqlPool } from '../connection';
-import { createTestDatabase, TestDatabase } from '../test-support/test-database';
+import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { MySqlViews, mysqlViews, withProcessedEvent } from './processed-events';
 
 let database: TestDatabase;

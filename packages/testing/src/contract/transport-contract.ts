@@ -8,6 +8,7 @@ import {
 } from '@eventloom/core';
 import { DeadLetterStore, EventStore, EventTransport } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
+import { eventually } from '../eventually';
 import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from './contract-model';
 
 export interface TransportHarness {
@@ -42,14 +43,6 @@ function recorder(subscriberId: string, fail: (ctx: EventContext<object>) => boo
     }
   }
   return new Recorder();
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**
@@ -93,7 +86,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const subscriber = recorder(id('ordered'));
       await loom.subscribe(subscriber);
       const after = await counters(4, 5);
-      await until(() => subscriber.seen.length >= 48, '48 events');
+      await eventually(() => subscriber.seen.length >= 48, '48 events');
       for (const counterId of [...before, ...after]) {
         expect(subscriber.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6]);
       }
@@ -124,7 +117,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const subscriber = new Retrying();
       await loom.subscribe(subscriber);
       await loom.repository.update(Counter, healthy, new AddToCounter(1));
-      await until(() => subscriber.seen.length >= 3, 'three events');
+      await eventually(() => subscriber.seen.length >= 3, 'three events');
       expect(subscriber.seen.find((s) => s.aggregateId === stuck)).toEqual({ aggregateId: stuck, version: 1, attempt: 2 });
       const healthyAt = subscriber.seen.findIndex((s) => s.aggregateId === healthy && s.version === 2);
       expect(healthyAt).toBeLessThan(subscriber.seen.findIndex((s) => s.aggregateId === stuck));
@@ -135,7 +128,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const [counterId] = await counters(1, 2);
       const subscriber = recorder(id('poisoned'), (ctx) => ctx.version === 2);
       await loom.subscribe(subscriber);
-      await until(() => subscriber.seen.length >= 2, 'two events');
+      await eventually(() => subscriber.seen.length >= 2, 'two events');
       expect(subscriber.seen.map((s) => s.version)).toEqual([1, 3]);
       const parked = await loom.deadLetters.list(id('poisoned'));
       expect(parked).toHaveLength(1);
@@ -174,7 +167,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       }
       await counters(3, 0);
       const subscription = await loom.subscribe(new Slow());
-      await until(() => running > 0, 'a handler to start');
+      await eventually(() => running > 0, 'a handler to start');
       await subscription.close();
       closed = true;
       expect(running).toBe(0);
@@ -213,13 +206,13 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
           first.seen.push({ aggregateId: event.aggregateId, version: event.version, attempt: 1 });
         },
       });
-      await until(() => first.seen.length >= 12, 'the first twelve events');
+      await eventually(() => first.seen.length >= 12, 'the first twelve events');
       await subscription.close();
       await counters(2, 1);
       await loom.repository.update(Counter, ids[0], new AddToCounter(9));
       const second = recorder(subscriberId);
       await loom.subscribe(second);
-      await until(() => second.seen.length >= 5, 'the events stored while unsubscribed');
+      await eventually(() => second.seen.length >= 5, 'the events stored while unsubscribed');
       const seen = new Set([...first.seen, ...second.seen].map((s) => `${s.aggregateId}@${s.version}`));
       expect(seen.size).toBe(12 + 4 + 1);
       expect(second.seen.some((s) => s.aggregateId === ids[0] && s.version === 5)).toBe(true);

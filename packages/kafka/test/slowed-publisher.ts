@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { consoleLogger } from '@eventloom/core';
 import { describeError, PublicationSink, SequencedEvent, sleep } from '@eventloom/core/spi';
 import { startPublisher } from '@eventloom/mysql';
-import { KafkaSink } from '../publisher/kafka-sink';
+import { KafkaSink } from '@eventloom/kafka';
 
 /** A sink that waits `delayMs` before handing each batch to `sink`. */
 export function slowedSink<E extends SequencedEvent>(sink: PublicationSink<E>, delayMs: number): PublicationSink<E> {

@@ -1,11 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { eventually } from './eventually';
+import { eventually } from '@eventloom/testing';
 
-/** The shipped publisher CLI (eventloom-publisher). */
-export const publisherCli = path.join(__dirname, '..', 'cli.ts');
-/** A publisher whose every send waits --send-delay-ms first (see slowed-publisher.ts). */
-export const slowedPublisher = path.join(__dirname, 'slowed-publisher.ts');
+/** The shipped publisher CLI (eventloom-publisher), from its sources. */
+export const publisherCli = path.join(__dirname, '..', '..', 'kafka', 'src', 'cli.ts');
 
 /** A publisher program in a child process, running the TypeScript sources. */
 export class ChildPublisher {

@@ -1,6 +1,9 @@
 import { sleep } from '@eventloom/core/spi';
 
-/** Polls until the check returns true, or fails with the message after the timeout. */
+/**
+ * Polls until the check returns true, or fails naming what was awaited after
+ * the timeout: for what is eventually consistent (a subscriber, a saga, a view).
+ */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000, everyMs = 25): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

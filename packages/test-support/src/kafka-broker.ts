@@ -1,14 +1,18 @@
 import { Admin, Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '@eventloom/core';
-import { resolveBrokers } from '../config';
-import { createKafka } from '../kafka-client';
+import { createKafka, resolveBrokers } from '@eventloom/kafka';
 
 export const brokers = resolveBrokers();
 
 /** A topic prefix no other test run uses. */
 export function uniqueTopicPrefix(label: string): string {
   return `test.${label}.${randomBytes(4).toString('hex')}.`;
+}
+
+/** A consumer group id no other test (or test run) uses. */
+export function uniqueGroupId(label: string): string {
+  return `test-${label}-${randomBytes(4).toString('hex')}`;
 }
 
 export async function testAdmin(): Promise<{ kafka: Kafka; admin: Admin }> {

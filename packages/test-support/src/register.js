@@ -2,7 +2,7 @@
 // packages/*/src (as jest does) and compiles on the fly without type checks.
 const Module = require('module');
 const path = require('path');
-const packages = path.resolve(__dirname, '../../..');
+const packages = path.resolve(__dirname, '../..');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   // Entry points too (@eventloom/core/spi): resolving one to dist/ would load a second copy of core.

@@ -1,7 +1,7 @@
 import { silentLogger } from '@eventloom/core';
-import { LeadershipLostError, SequencerConflictError } from '../errors';
-import { LeaderSequencing, LeaderTerm } from '../publication/leader-term';
-import { MySqlSequencedEvent, SequenceState, StepRequest } from '../publication/sequencer';
+import { LeadershipLostError, SequencerConflictError } from '../src/errors';
+import { LeaderSequencing, LeaderTerm } from '../src/publication/leader-term';
+import { MySqlSequencedEvent, SequenceState, StepRequest } from '../src/publication/sequencer';
 
 /** Fakes of the publisher's parts for unit tests: no MySQL, no broker. */
 
