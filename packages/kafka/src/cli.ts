@@ -68,7 +68,8 @@ export async function runPublisherCli(argv: string[], logger: Logger = consoleLo
   logger.info('publisher stopped');
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (bin/eventloom-publisher.js calls it). */
+export function main(): void {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   runPublisherCli(process.argv.slice(2)).then(
     () => process.exit(0),
@@ -78,3 +79,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

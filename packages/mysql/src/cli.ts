@@ -55,10 +55,13 @@ export async function runCli(argv: string[], io: CliIo = consoleIo, commands = c
   }
 }
 
-if (require.main === module) {
+/** Runs the command line of this process (bin/eventloom.js calls it). */
+export function main(): void {
   void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Do not hang on a handle a driver left open once the command is done.
     setTimeout(() => process.exit(code), 1_000).unref();
   });
 }
+
+if (require.main === module) main();
