@@ -44,3 +44,4 @@ export type { BackoffOptions } from './runtime/backoff';
 export { derivedId, newId } from './runtime/ids';
 export { positiveInteger } from './errors/configuration-error';
 export { describeError } from './errors/describe-error';
+export { isInfrastructureFailure } from './errors/infrastructure-failure';

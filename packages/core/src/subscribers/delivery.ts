@@ -4,7 +4,7 @@ import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
-import { describeError, UnknownEventTypeError } from '../errors';
+import { describeError, isInfrastructureFailure, UnknownEventTypeError } from '../errors';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 
@@ -27,7 +27,10 @@ export interface DeliveryDependencies {
 /**
  * Builds the function a transport calls per event: decode, dispatch to the
  * handler method, retry with backoff, and park the event once the tries are
- * used up, so that one poison event never stops the subscription.
+ * used up, so that one poison event never stops the subscription. An
+ * outage (see isInfrastructureFailure) uses up no tries and parks nothing: it
+ * is retried with backoff for as long as it lasts, logged once when it starts
+ * and once when it ends.
  */
 export function eventDelivery(subscriber: object, definition: SubscriberDefinition, deps: DeliveryDependencies) {
   return async (stored: StoredEvent): Promise<void> => {
@@ -35,17 +38,37 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
     if (!method) return;
     let lastError: unknown;
     let attempt = 1;
+    let outage: { readonly since: number; tries: number } | undefined;
     for (; attempt <= deps.options.maxAttempts; attempt++) {
       try {
         const envelope = toEnvelope(stored);
         const context = eventContext(envelope, definition.subscriberId, attempt, deps.repository);
         await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
+        if (outage) {
+          deps.logger.info(`subscriber '${definition.subscriberId}' goes on: what it needed answers again`, {
+            afterMs: Date.now() - outage.since,
+            tries: outage.tries,
+          });
+        }
         return;
       } catch (error) {
         lastError = error;
         // A message that cannot be decoded will not decode on the next try either.
         if (error instanceof UnknownEventTypeError || error instanceof SyntaxError) break;
         if (deps.isClosed()) throw error;
+        if (isInfrastructureFailure(error)) {
+          if (!outage) {
+            outage = { since: Date.now(), tries: 0 };
+            deps.logger.warn(
+              `subscriber '${definition.subscriberId}' cannot handle ${stored.eventType} ${stored.eventId} while something it needs is unavailable; retrying until it answers (nothing is parked)`,
+              { error: describeError(error, { withName: true }) },
+            );
+          }
+          outage.tries++;
+          attempt--; // an outage uses up none of the event's tries
+          await sleep(backoffDelay(Math.min(outage.tries, 30), deps.options));
+          continue;
+        }
         if (attempt < deps.options.maxAttempts) {
           deps.logger.warn(`subscriber '${definition.subscriberId}' failed on ${stored.eventType} ${stored.eventId}, retrying`, {
             attempt,

@@ -62,3 +62,59 @@ describe('event delivery', () => {
     expect(logs).toEqual(["subscriber 'deliveryFailing' could not park DeliveryBoom e-1"]);
   });
 });
+
+describe('an outage is not a poison event', () => {
+  let failuresLeft = 0;
+  let failure: () => Error = () => new Error('unused');
+  const handled: string[] = [];
+
+  @Event('DeliveryOutageTick', { aggregateType: 'DeliveryThing' })
+  class OutageTick {}
+
+  @EventSubscriber('deliveryDuringOutage')
+  class NeedsTheDatabase {
+    @EventHandlerMethod(OutageTick) handle() {
+      if (failuresLeft-- > 0) throw failure();
+      handled.push('tick');
+    }
+  }
+
+  function delivery(parked: ParkedEvent[], logs: string[]) {
+    const logger: Logger = { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) };
+    const subscriber = new NeedsTheDatabase();
+    const deadLetters = Object.assign(new InMemoryDeadLetterStore(), { park: async (entry: ParkedEvent) => void parked.push(entry) });
+    return eventDelivery(subscriber, subscriberDefinition(subscriber), {
+      repository: {} as AggregateRepository,
+      deadLetters,
+      logger,
+      options: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      isClosed: () => false,
+    });
+  }
+
+  const tick: StoredEvent = { ...stored, eventId: 'e-outage', eventType: 'DeliveryOutageTick' };
+
+  beforeEach(() => (handled.length = 0));
+
+  it('retries a database outage far past maxAttempts, parks nothing, and logs it once when it starts and once when it ends', async () => {
+    failuresLeft = 20;
+    failure = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' });
+    const parked: ParkedEvent[] = [];
+    const logs: string[] = [];
+    await delivery(parked, logs)(tick);
+    expect(handled).toEqual(['tick']);
+    expect(parked).toEqual([]);
+    expect(logs).toHaveLength(2);
+    expect(logs[0]).toMatch(/^warn subscriber 'deliveryDuringOutage' cannot handle DeliveryOutageTick e-outage while something it needs is unavailable/);
+    expect(logs[1]).toMatch(/^info subscriber 'deliveryDuringOutage' goes on/);
+  });
+
+  it("still parks an error of the handler's own logic after maxAttempts", async () => {
+    failuresLeft = 20;
+    failure = () => new TypeError('cannot read properties of undefined');
+    const parked: ParkedEvent[] = [];
+    await delivery(parked, [])(tick);
+    expect(handled).toEqual([]);
+    expect(parked.map((p) => [p.attempts, p.error])).toEqual([[2, 'TypeError: cannot read properties of undefined']]);
+  });
+});
