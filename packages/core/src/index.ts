@@ -59,6 +59,7 @@ export {
   MissingApplierError,
   MissingCommandHandlerError,
   OptimisticConcurrencyError,
+  TransientStoreError,
   UnknownEventTypeError,
 } from './errors/errors';
 export { UndecodableMessageError } from './deadLetters/undecodable';

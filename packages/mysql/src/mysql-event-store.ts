@@ -1,5 +1,5 @@
 import { createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { DuplicateAggregateError, EventloomError, EventTooLargeError, OptimisticConcurrencyError } from '@eventloom/core';
+import { DuplicateAggregateError, EventloomError, EventTooLargeError, OptimisticConcurrencyError, TransientStoreError } from '@eventloom/core';
 import { AggregateStream, AppendRequest, EventStore, LoadOptions, StoredEvent } from '@eventloom/core/spi';
 import {
   connectionFailure,
@@ -269,8 +269,9 @@ export class MySqlEventStore implements EventStore {
         // Versions taken behind the entities row's back (or a second snapshot at one version): still a lost race.
         return new OptimisticConcurrencyError(aggregateType, aggregateId, expectedVersion);
       case 'ER_LOCK_DEADLOCK':
+        return new TransientStoreError(aggregateType, aggregateId, 'a MySQL deadlock', { cause: error });
       case 'ER_LOCK_WAIT_TIMEOUT':
-        return new OptimisticConcurrencyError(aggregateType, aggregateId, expectedVersion);
+        return new TransientStoreError(aggregateType, aggregateId, 'a MySQL lock-wait timeout', { cause: error });
       case 'ER_NET_PACKET_TOO_LARGE': {
         const largest = request.events.reduce((a, b) => (a.eventData.length >= b.eventData.length ? a : b));
         const bytes = Buffer.byteLength(largest.eventData) + Buffer.byteLength(JSON.stringify(largest.metadata));

@@ -10,6 +10,7 @@ import {
   DuplicateAggregateError,
   InvalidDefinitionError,
   OptimisticConcurrencyError,
+  TransientStoreError,
 } from '../errors';
 import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand, processCreation } from './aggregate-metadata';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
@@ -229,9 +230,10 @@ export class AggregateRepository {
         // Whatever went wrong, the cached state may no longer be the stored one.
         this.cache?.drop(cacheKey(definition, id));
         useCache = false;
-        if (!(error instanceof OptimisticConcurrencyError)) throw error;
-        this.counters.conflicts++;
+        if (!(error instanceof OptimisticConcurrencyError || error instanceof TransientStoreError)) throw error;
+        if (error instanceof OptimisticConcurrencyError) this.counters.conflicts++;
         if (attempt >= this.retry.maxAttempts) {
+          if (error instanceof TransientStoreError) throw error;
           throw new OptimisticConcurrencyError(definition.type, id, decidedOn.version, attempt);
         }
         await sleep(backoffDelay(attempt, this.retry));

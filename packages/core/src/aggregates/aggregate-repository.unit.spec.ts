@@ -2,7 +2,7 @@ import { InMemoryEventStore } from '@eventloom/in-memory';
 import { AddToCounter, Amount, Counter, CounterAdded, OpenCounter } from '@eventloom/testing/contract';
 import { afterEvents } from '../snapshots/snapshot-strategy';
 import { AppendRequest, EventStore } from '../eventStore/event-store';
-import { OptimisticConcurrencyError } from '../errors';
+import { OptimisticConcurrencyError, TransientStoreError } from '../errors';
 import { AggregateRepository } from './aggregate-repository';
 
 /** A store whose next `conflicts` appends lose the race to a concurrent writer. */
@@ -57,6 +57,29 @@ describe('AggregateRepository', () => {
     // Only the rivals' events were written; none of ours.
     const history = await store.readStream('ContractCounter', id);
     expect(history.slice(1).every((e) => e.eventId.endsWith('-rival'))).toBe(true);
+  });
+
+  it('retries an append the store refused for a moment (a deadlock), and surfaces that error, not a lost race, after the last try', async () => {
+    const inner = new InMemoryEventStore();
+    let refusals = 2;
+    const refusing: EventStore = {
+      load: (...args) => inner.load(...args),
+      readStream: (...args) => inner.readStream(...args),
+      close: () => inner.close(),
+      append: async (request) => {
+        if (request.expectedVersion > 0 && refusals-- > 0) throw new TransientStoreError(request.aggregateType, request.aggregateId, 'a deadlock');
+        return inner.append(request);
+      },
+    };
+    const repository = new AggregateRepository(refusing, { retry: { maxAttempts: 3, ...fastRetry }, cache: false });
+    const { id } = await repository.create(Counter, new OpenCounter(1));
+    const updated = await repository.update(Counter, id, new AddToCounter(2));
+    expect(updated.version).toBe(2);
+    expect(repository.metrics.conflicts).toBe(0);
+
+    refusals = 10;
+    await expect(repository.update(Counter, id, new AddToCounter(2))).rejects.toBeInstanceOf(TransientStoreError);
+    expect((await repository.find(Counter, id)).version).toBe(2);
   });
 
   it('refuses a non-positive retry limit with a clear error', () => {

@@ -85,6 +85,25 @@ export class OptimisticConcurrencyError extends EventloomError {
   }
 }
 
+/**
+ * The store refused an append for a moment, with nothing written: a deadlock
+ * or a lock-wait timeout. Not a lost optimistic race (no one else changed the
+ * aggregate); the repository decides again and retries it like one, and a
+ * subscriber treats it as an outage, never as a poison event.
+ */
+export class TransientStoreError extends EventloomError {
+  override readonly retriable = true;
+
+  constructor(
+    readonly aggregateType: string,
+    readonly aggregateId: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Appending to ${aggregateType} '${aggregateId}' was refused for a moment (${reason}); nothing was written. Retry the command.`, options);
+  }
+}
+
 export class DuplicateSubscriberError extends EventloomError {
   constructor(readonly subscriberId: string) {
     super(
