@@ -48,6 +48,7 @@ export type { ParkedEvent } from './deadLetters/dead-letter-store';
 
 export { EventloomError } from './errors/eventloom-error';
 export { ConfigurationError } from './errors/configuration-error';
+export { isInfrastructureFailure } from './errors/infrastructure-failure';
 export {
   AggregateNotFoundError,
   ClosedError,

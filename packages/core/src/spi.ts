@@ -44,4 +44,3 @@ export type { BackoffOptions } from './runtime/backoff';
 export { derivedId, newId } from './runtime/ids';
 export { positiveInteger } from './errors/configuration-error';
 export { describeError } from './errors/describe-error';
-export { isInfrastructureFailure } from './errors/infrastructure-failure';

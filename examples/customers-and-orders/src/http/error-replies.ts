@@ -1,5 +1,5 @@
 import { FastifyError, FastifyRequest } from 'fastify';
-import { AggregateNotFoundError, CommandRejectedError, OptimisticConcurrencyError } from '@eventloom/core';
+import { AggregateNotFoundError, CommandRejectedError, isInfrastructureFailure, OptimisticConcurrencyError } from '@eventloom/core';
 
 export interface ErrorReply {
   status: number;
@@ -20,6 +20,10 @@ export function errorReply(error: unknown, request: FastifyRequest): ErrorReply 
   if (error instanceof AggregateNotFoundError) return { status: 404, body: { error: error.message } };
   if (error instanceof CommandRejectedError) return { status: 409, body: { error: error.message } };
   if (error instanceof OptimisticConcurrencyError) return { status: 503, body: { error: error.message } };
+  // An outage (the database or broker unreachable, a connection lost): say what, at once, and let the client retry.
+  if (isInfrastructureFailure(error)) {
+    return { status: 503, body: { error: `A service this one needs is unavailable (${(error as Error).message}); try again shortly.` } };
+  }
   if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, body: { error: error.message } };
   }

@@ -34,7 +34,8 @@ export async function jsonApi(registerRoutes: (app: FastifyInstance) => void): P
   app.addContentTypeParser('*', { parseAs: 'string' }, jsonBody(app));
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorReply(error, request);
-    if (status >= 500) console.error(error);
+    if (status === 503) outageLog(body.error);
+    else if (status >= 500) console.error(error);
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -43,4 +44,14 @@ export async function jsonApi(registerRoutes: (app: FastifyInstance) => void): P
   });
   await answerWrongMethodsWith405(app, registerRoutes);
   return app;
+}
+
+let lastOutageLine = 0;
+
+/** One line per outage, not a stack per request: at most one every 10 s while requests keep failing. */
+function outageLog(reason: string): void {
+  const now = Date.now();
+  if (now - lastOutageLine < 10_000) return;
+  lastOutageLine = now;
+  console.warn(`answering 503: ${reason}`);
 }

@@ -132,12 +132,18 @@ class LogSubscription implements Subscription {
     const batchSize = this.options.batchSize ?? 1000;
     const maxInFlight = this.options.maxInFlight ?? 5000;
     const pollIntervalMs = this.options.pollIntervalMs ?? 20;
+    // One line when reading starts failing and one when it works again, not one per try.
+    let failingSince: number | undefined;
     while (!this.closed) {
       try {
         await this.queues.belowLimit(maxInFlight);
         if (this.closed) return;
         this.woken = false;
         const events = await this.options.log.readPublished(this.cursor, batchSize);
+        if (failingSince !== undefined) {
+          this.logger.info(`subscriber '${this.subscriberId}' reads the publication again`, { afterMs: Date.now() - failingSince });
+          failingSince = undefined;
+        }
         for (const event of events) {
           this.cursor = event.position;
           if (this.eventTypes.has(event.eventType) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
@@ -145,7 +151,10 @@ class LogSubscription implements Subscription {
         }
         if (events.length < batchSize) await this.nothingNew(pollIntervalMs);
       } catch (error) {
-        this.logger.error(`subscriber '${this.subscriberId}' could not read the publication; retrying`, { error: String(error) });
+        if (failingSince === undefined) {
+          failingSince = Date.now();
+          this.logger.error(`subscriber '${this.subscriberId}' cannot read the publication; retrying until it can`, { error: String(error) });
+        }
         await sleep(Math.max(pollIntervalMs, 500));
       }
     }
