@@ -1,6 +1,7 @@
 import { Connection, createConnection, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, afterEvents, OptimisticConcurrencyError } from '@eventloom/core';
-import { AppendRequest, newId, NewEvent, sleep } from '@eventloom/core/spi';
+import { AppendRequest, newId, NewEvent } from '@eventloom/core/spi';
+import { eventually } from '@eventloom/testing';
 import { AddToCounter, Counter, OpenCounter, rawEvent } from '@eventloom/testing/contract';
 import { MySqlEventStore, MySqlEventStoreOptions } from './mysql-event-store';
 import { MySqlConnectionLostError } from './errors';
@@ -65,17 +66,22 @@ async function appendKilledWhileWaiting(
  * cannot finish before the KILL.
  */
 async function connectionRunning(admin: Connection, statement: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const [rows] = await admin.query<RowDataPacket[]>(
-      `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND LEFT(INFO, ?) = ?`,
-      [database.name, statement.length, statement],
-    );
-    if (rows.length === 1) return Number(rows[0].id);
-    if (rows.length > 1) throw new Error(`${rows.length} connections run '${statement}' in ${database.name}; expected the append's alone.`);
-    if (Date.now() > deadline) throw new Error(`No connection ran '${statement}' in ${database.name} within 10 s: did the append wait on the blocker's row?`);
-    await sleep(10);
-  }
+  let found: number | undefined;
+  await eventually(
+    async () => {
+      const [rows] = await admin.query<RowDataPacket[]>(
+        `SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID() AND LEFT(INFO, ?) = ?`,
+        [database.name, statement.length, statement],
+      );
+      if (rows.length > 1) throw new Error(`${rows.length} connections run '${statement}' in ${database.name}; expected the append's alone.`);
+      found = rows.length === 1 ? Number(rows[0].id) : undefined;
+      return found !== undefined;
+    },
+    `a connection running '${statement}' in ${database.name} (does the append wait on the blocker's row?)`,
+    10_000,
+    10,
+  );
+  return found!;
 }
 
 describe('MySqlEventStore on MariaDB', () => {
@@ -228,10 +234,15 @@ describe('MySqlEventStore on MariaDB', () => {
   it('tells ids apart by case, as every other back end does', async () => {
     const store = openStore();
     const id = `Case-${newId()}`;
-    await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: [counterEvent(id, 1)] });
     const lower = id.toLowerCase();
-    await store.append({ aggregateType: 'ContractCounter', aggregateId: lower, expectedVersion: 0, events: [counterEvent(lower, 1)] });
-    expect((await store.load('ContractCounter', id))?.events[0].aggregateId).toBe(id);
+    const [mixedEvent, lowerEvent] = [counterEvent(id, 1), counterEvent(lower, 1)];
+    await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: [mixedEvent] });
+    await store.append({ aggregateType: 'ContractCounter', aggregateId: lower, expectedVersion: 0, events: [lowerEvent] });
+    // load() labels the events with the id it was asked for, so what tells the two apart is which events each finds.
+    expect((await store.load('ContractCounter', id))?.events.map((e) => e.eventId)).toEqual([mixedEvent.eventId]);
+    expect((await store.load('ContractCounter', lower))?.events.map((e) => e.eventId)).toEqual([lowerEvent.eventId]);
+    const [rows] = await database.pool.query<RowDataPacket[]>('SELECT entity_id FROM events WHERE event_id = ?', [mixedEvent.eventId]);
+    expect(rows.map((row) => row.entity_id)).toEqual([id]);
   });
 
   it('reports a stale append to an aggregate that does not exist as a lost race', async () => {

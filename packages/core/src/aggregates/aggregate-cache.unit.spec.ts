@@ -27,14 +27,14 @@ describe('AggregateCache', () => {
 
   it('drops the least recently used aggregate beyond maxAggregates', () => {
     const cache = new AggregateCache({ maxAggregates: 2 });
-    cache.put('a', entry(1));
-    cache.put('b', entry(1));
+    cache.put('a', entry(1, ['a']));
+    cache.put('b', entry(1, ['b']));
     cache.take('a');
-    cache.put('c', entry(1));
+    cache.put('c', entry(1, ['c']));
     expect(cache.size).toBe(2);
     expect(cache.take('b')).toBeUndefined();
-    expect(cache.take('a')).toBeDefined();
-    expect(cache.take('c')).toBeDefined();
+    expect(cache.take('a')).toMatchObject({ version: 1, aggregate: { items: ['a'] } });
+    expect(cache.take('c')).toMatchObject({ version: 1, aggregate: { items: ['c'] } });
   });
 
   it('keeps a later version when an earlier load finishes late', () => {

@@ -1,3 +1,4 @@
+import { eventually } from '@eventloom/testing';
 import { SequencedEvent } from '../publication/publication-sink';
 import { AggregateQueues } from './aggregate-queues';
 
@@ -38,8 +39,7 @@ describe('AggregateQueues', () => {
       if (++calls < 3) throw new Error('dead-letter store unreachable');
     }, 0);
     queues.dispatch(event('a', 1));
-    const deadline = Date.now() + 5_000;
-    while (queues.watermark < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => queues.watermark >= 1, 'the event to be handled after two failures', 5_000, 20);
     expect(calls).toBe(3);
     expect(queues.watermark).toBe(1);
     queues.stop();

@@ -183,7 +183,7 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     const bad = byKey.get('bad-1')!;
     const handle = world.eventloom.deliveryFor(world.recorder, { logger: silentLogger });
     await expect(retryParked(world.deadLetters, 'recorder', bad.event.eventId, handle)).rejects.toBeInstanceOf(UndecodableMessageError);
-    expect(await discardParked(world.deadLetters, 'recorder', bad.event.eventId)).toBeDefined();
+    expect(await discardParked(world.deadLetters, 'recorder', bad.event.eventId)).toMatchObject({ event: { eventId: bad.event.eventId, eventData: 'this is { not JSON' } });
     expect((await world.deadLetters.list('recorder')).map((p) => p.event.aggregateId)).toEqual(['bad-2']);
   });
 
