@@ -5,6 +5,9 @@ import { eventually } from '@eventloom/testing';
 /** The shipped publisher CLI (eventloom-publisher), from its sources. */
 export const publisherCli = path.join(__dirname, '..', '..', 'kafka', 'src', 'cli.ts');
 
+/** The publisher with a slowed Kafka sink (--send-delay-ms), so that a killed leader is caught mid-stream. */
+export const slowedPublisherProgram = path.join(__dirname, 'slowed-publisher.ts');
+
 /** A publisher program in a child process, running the TypeScript sources. */
 export class ChildPublisher {
   readonly output: string[] = [];

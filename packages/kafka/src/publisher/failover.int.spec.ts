@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, silentLogger } from '@eventloom/core';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
@@ -15,15 +14,13 @@ import {
   eventually,
   publisherCli,
   readTopics,
+  slowedPublisherProgram,
   testAdmin,
   TestDatabase,
   uniqueTopicPrefix,
 } from '@eventloom/test-support';
 import { insertEvents, interleavedEvents } from '../../test/events';
 import { Recorder, unusedEventStore } from '../../test/model';
-
-/** A publisher whose every send waits --send-delay-ms first: a real KafkaSink composed with a delay, not a patch. */
-const slowedPublisher = path.join(__dirname, '..', '..', 'test', 'slowed-publisher.ts');
 
 /** Publishers as separate processes, killed with SIGKILL or cut off from MySQL. */
 
@@ -42,7 +39,7 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
     const child =
       sendDelayMs === undefined
         ? await ChildPublisher.start(publisherCli, args)
-        : await ChildPublisher.start(slowedPublisher, [...args, '--send-delay-ms', String(sendDelayMs)]);
+        : await ChildPublisher.start(slowedPublisherProgram, [...args, '--send-delay-ms', String(sendDelayMs)]);
     children.push(child);
     return child;
   };

@@ -1,4 +1,4 @@
-// A test program, run as a child process by failover.int.spec.ts (through ChildPublisher):
+// A test program, run as a child process by @eventloom/kafka's failover.int.spec.ts (through ChildPublisher):
 // @eventloom/mysql's publisher with a KafkaSink whose every send waits first, so that a
 // publisher killed "mid-stream" is mid-stream however fast this machine happens to be.
 //   node -r ./register.js slowed-publisher.ts --mysql <url> --kafka <brokers> --send-delay-ms <n> [...]
