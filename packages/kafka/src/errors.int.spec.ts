@@ -4,6 +4,7 @@ import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { KafkaTransport } from './consumer/kafka-transport';
 import { startPublisher } from './publisher/publisher';
 import { BrokerUnreachableError, KafkaConfigurationError } from './errors';
+import { TEST_SERVER_URL } from '@eventloom/test-support';
 
 describe('clear errors', () => {
   it('names the brokers when none answers', async () => {
@@ -15,7 +16,7 @@ describe('clear errors', () => {
   });
 
   it('says when the events table cannot be read', async () => {
-    const mysqlUrl = `mysql://root@${process.env.EVENTLOOM_MYSQL_HOST ?? '127.0.0.1'}:${process.env.EVENTLOOM_MYSQL_PORT ?? '3306'}/eventloom_no_such_db`;
+    const mysqlUrl = `${TEST_SERVER_URL}/eventloom_no_such_db`;
     await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(KafkaConfigurationError);
     await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(/cannot read `events`: Unknown database/);
   });
