@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -7,8 +8,9 @@ import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioU
 
 // The three services as separate processes, over the real MariaDB and Kafka
 // (started by `npm test`), each with its own database. Names are unique per
-// run so that runs never share databases, topics or consumer groups.
-const run = `e2e${Date.now().toString(36)}`;
+// run (time and randomness: other runs may share the servers) so that runs never
+// share databases, topics or consumer groups.
+const run = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const dist = path.join(__dirname, '..', 'dist', 'distributed');
 const server = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 

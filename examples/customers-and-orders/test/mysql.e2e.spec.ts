@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
@@ -13,7 +14,7 @@ describe.each([
   ['in process', undefined],
   ['through Kafka', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
 ])('Customers & Orders in one process on MySQL, events delivered %s', (_delivery, brokers) => {
-  const run = `e2e_single_${brokers ? 'kafka' : 'local'}_${Date.now().toString(36)}`;
+  const run = `e2e_single_${brokers ? 'kafka' : 'local'}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   let app: RunningApp;
   let urls: ScenarioUrls;
 
