@@ -48,7 +48,7 @@ export async function readTopics(
   timeoutMs = 60_000,
 ): Promise<ReadMessage[]> {
   const consumer = kafka.consumer({
-    groupId: `reader-${randomBytes(4).toString('hex')}`,
+    groupId: uniqueGroupId('reader'),
     sessionTimeout: 6_000,
     heartbeatInterval: 500,
     rebalanceTimeout: 3_000,
