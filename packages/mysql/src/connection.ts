@@ -77,6 +77,8 @@ export function connectionOptionsFor(
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
     dateStrings: false,
+    // BIGINTs beyond 2^53 arrive as exact strings (safeInteger then refuses them, naming the stored value), never rounded.
+    supportBigNumbers: true,
     ...settings.connectionOptions,
   };
 }

@@ -57,17 +57,13 @@ export function batchOf(from: number, to: number): MySqlSequencedEvent[] {
 }
 
 /**
- * A sink that records what it was handed. By default it accepts at once; a
- * test may hold a send (by its index, 0 first) until it opens the gate, or
- * make a send fail.
+ * Calls a test scripts by their index (0 first): it may hold one until it
+ * opens the gate, or make one fail; counts how many run at once.
  */
-export class FakeSink {
-  /** Positions of each batch handed to send(), in call order. */
-  readonly handed: number[][] = [];
-  /** Positions of each batch whose send resolved, in order. */
-  readonly accepted: number[][] = [];
+class ScriptedCalls {
   private readonly gates = new Map<number, Gate>();
   private readonly failures = new Map<number, unknown>();
+  private count = 0;
   active = 0;
   maxActive = 0;
 
@@ -81,61 +77,57 @@ export class FakeSink {
     this.failures.set(index, error);
   }
 
-  start = async (): Promise<void> => {};
-  stop = async (): Promise<void> => {};
-
-  send = async (events: readonly MySqlSequencedEvent[]): Promise<void> => {
-    const index = this.handed.length;
-    this.handed.push(events.map((e) => e.position));
+  /** Runs the next call: waits for its gate, fails if told to, else records its success. */
+  async run(succeeded: () => void): Promise<void> {
+    const index = this.count++;
     this.active++;
     this.maxActive = Math.max(this.maxActive, this.active);
     try {
       await this.gates.get(index)?.promise;
       if (this.failures.has(index)) throw this.failures.get(index);
-      this.accepted.push(events.map((e) => e.position));
+      succeeded();
     } finally {
       this.active--;
     }
+  }
+}
+
+/**
+ * A sink that records what it was handed. By default it accepts at once; a
+ * test may hold a send (by its index, 0 first) until it opens the gate, or
+ * make a send fail.
+ */
+export class FakeSink extends ScriptedCalls {
+  /** Positions of each batch handed to send(), in call order. */
+  readonly handed: number[][] = [];
+  /** Positions of each batch whose send resolved, in order. */
+  readonly accepted: number[][] = [];
+
+  start = async (): Promise<void> => {};
+  stop = async (): Promise<void> => {};
+
+  send = async (events: readonly MySqlSequencedEvent[]): Promise<void> => {
+    const positions = events.map((e) => e.position);
+    this.handed.push(positions);
+    await this.run(() => this.accepted.push(positions));
   };
 }
 
 /** Records each mark's row ids; a test may hold a mark (by its index) or make it fail. */
-export class FakeMarker {
+export class FakeMarker extends ScriptedCalls {
   /** Row ids of each mark that succeeded, in order. */
   readonly marked: number[][] = [];
   /** Row ids of each call, in order. */
   readonly calls: number[][] = [];
-  private readonly gates = new Map<number, Gate>();
-  private readonly failures = new Map<number, unknown>();
-  active = 0;
-  maxActive = 0;
-
-  hold(index: number): Gate {
-    const held = gate();
-    this.gates.set(index, held);
-    return held;
-  }
-
-  failAt(index: number, error: unknown): void {
-    this.failures.set(index, error);
-  }
 
   get markedIds(): number[] {
     return this.marked.flat().sort((a, b) => a - b);
   }
 
   markPublished = async (rowIds: readonly number[]): Promise<void> => {
-    const index = this.calls.length;
-    this.calls.push([...rowIds]);
-    this.active++;
-    this.maxActive = Math.max(this.maxActive, this.active);
-    try {
-      await this.gates.get(index)?.promise;
-      if (this.failures.has(index)) throw this.failures.get(index);
-      this.marked.push([...rowIds]);
-    } finally {
-      this.active--;
-    }
+    const ids = [...rowIds];
+    this.calls.push(ids);
+    await this.run(() => this.marked.push(ids));
   };
 }
 

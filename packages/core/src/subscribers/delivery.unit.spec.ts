@@ -29,9 +29,10 @@ const stored: StoredEvent = {
   timestamp: new Date(),
 };
 
-function deliveryWith(park: (entry: ParkedEvent) => Promise<void>, logs: string[]) {
-  const logger: Logger = { info: () => {}, warn: () => {}, error: (m) => logs.push(m) };
-  const subscriber = new Failing();
+/** The delivery of `subscriber`, parking through `park`, with its error lines (or all lines, `level`-prefixed) in `logs`. */
+function deliveryOf(subscriber: object, park: (entry: ParkedEvent) => Promise<void>, logs: string[], allLevels = false) {
+  const line = (level: string) => (m: string) => void logs.push(allLevels ? `${level} ${m}` : m);
+  const logger: Logger = { info: allLevels ? line('info') : () => {}, warn: allLevels ? line('warn') : () => {}, error: line('error') };
   const deadLetters = Object.assign(new InMemoryDeadLetterStore(), { park });
   return eventDelivery(subscriber, subscriberDefinition(subscriber), {
     repository: {} as AggregateRepository,
@@ -40,6 +41,10 @@ function deliveryWith(park: (entry: ParkedEvent) => Promise<void>, logs: string[
     options: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
     isClosed: () => false,
   });
+}
+
+function deliveryWith(park: (entry: ParkedEvent) => Promise<void>, logs: string[]) {
+  return deliveryOf(new Failing(), park, logs);
 }
 
 describe('event delivery', () => {
@@ -80,16 +85,7 @@ describe('an outage is not a poison event', () => {
   }
 
   function delivery(parked: ParkedEvent[], logs: string[]) {
-    const logger: Logger = { info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) };
-    const subscriber = new NeedsTheDatabase();
-    const deadLetters = Object.assign(new InMemoryDeadLetterStore(), { park: async (entry: ParkedEvent) => void parked.push(entry) });
-    return eventDelivery(subscriber, subscriberDefinition(subscriber), {
-      repository: {} as AggregateRepository,
-      deadLetters,
-      logger,
-      options: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
-      isClosed: () => false,
-    });
+    return deliveryOf(new NeedsTheDatabase(), async (entry) => void parked.push(entry), logs, true);
   }
 
   const tick: StoredEvent = { ...stored, eventId: 'e-outage', eventType: 'DeliveryOutageTick' };
