@@ -1,2 +1,0 @@
-export * from './publication-log';
-export * from './publication-sink';

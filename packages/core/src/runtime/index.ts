@@ -1,4 +1,0 @@
-export * from './eventloom';
-export * from './logger';
-export * from './backoff';
-export * from './ids';
