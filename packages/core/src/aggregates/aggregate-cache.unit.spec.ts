@@ -12,29 +12,43 @@ const entry = (version: number, items: string[] = []) => ({
 });
 
 describe('AggregateCache', () => {
-  it('hands out copies: what a caller does to one never reaches the cache or another caller', () => {
+  it('keeps its own copy: what the caller does to what it put never reaches the cache', () => {
     const cache = new AggregateCache();
     const put = entry(3, ['a']);
     cache.put('k', put);
     (put.aggregate.items as string[]).push('changed after put');
-    const first = cache.take('k')!;
-    (first.aggregate as State).items.push('changed by the first caller');
-    const second = cache.take('k')!;
-    expect(second.aggregate).not.toBe(first.aggregate);
-    expect(second.aggregate).toBeInstanceOf(State);
-    expect(second).toMatchObject({ version: 3, aggregate: { items: ['a'] } });
+    const taken = cache.take('k')!;
+    expect(taken.aggregate).not.toBe(put.aggregate);
+    expect(taken.aggregate).toBeInstanceOf(State);
+    expect(taken).toMatchObject({ version: 3, aggregate: { items: ['a'] } });
+  });
+
+  it('hands an entry over and forgets it, so a command that fails half-way leaves nothing to reuse', () => {
+    const cache = new AggregateCache();
+    cache.put('k', entry(3, ['a']));
+    const taken = cache.take('k')!;
+    (taken.aggregate as State).items.push('half-way');
+    expect(cache.take('k')).toBeUndefined();
+    cache.put('k', { ...taken, version: 4 }); // what a successful append puts back
+    expect(cache.take('k')).toMatchObject({ version: 4 });
   });
 
   it('drops the least recently used aggregate beyond maxAggregates', () => {
     const cache = new AggregateCache({ maxAggregates: 2 });
     cache.put('a', entry(1, ['a']));
     cache.put('b', entry(1, ['b']));
-    cache.take('a');
+    cache.put('a', { ...cache.take('a')!, version: 2 }); // a command on 'a' makes it the most recently used
     cache.put('c', entry(1, ['c']));
     expect(cache.size).toBe(2);
     expect(cache.take('b')).toBeUndefined();
-    expect(cache.take('a')).toMatchObject({ version: 1, aggregate: { items: ['a'] } });
+    expect(cache.take('a')).toMatchObject({ version: 2, aggregate: { items: ['a'] } });
     expect(cache.take('c')).toMatchObject({ version: 1, aggregate: { items: ['c'] } });
+  });
+
+  it('keeps every aggregate with maxAggregates: Infinity (the in-memory store default)', () => {
+    const cache = new AggregateCache({ maxAggregates: Infinity });
+    for (let i = 0; i < 20_000; i++) cache.put(`k${i}`, entry(1));
+    expect(cache.size).toBe(20_000);
   });
 
   it('keeps a later version when an earlier load finishes late', () => {

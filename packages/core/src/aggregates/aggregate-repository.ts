@@ -55,6 +55,7 @@ export interface CommandOptions {
    * triggering event's id; EventContext gives each command of a handler its own.
    */
   readonly idempotencyKey?: string;
+  /** Default: the triggering event's correlation id, else the id of the first event this command produces. */
   readonly correlationId?: string;
   readonly causationId?: string;
   /** Extra metadata stored with every event this command produces. */
@@ -78,7 +79,8 @@ export interface RepositoryOptions {
    * reads unless the cache knows every key of the aggregate's history, so
    * repeats are recognised as exactly as without it. Snapshot strategies
    * see, for a cached aggregate, the time of its last real load (0 once a
-   * snapshot was written since). Default
+   * snapshot was written since). Default: the store's
+   * `defaultAggregateCache` (every aggregate for the in-memory store), else
    * `{ maxAggregates: 10_000 }`; `false` switches it off.
    */
   readonly cache?: AggregateCacheOptions | false;
@@ -144,7 +146,7 @@ export class AggregateRepository {
     if (!Number.isInteger(this.retry.maxAttempts) || this.retry.maxAttempts < 1) {
       throw new RangeError(`retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}.`);
     }
-    if (options.cache !== false) this.cache = new AggregateCache(options.cache);
+    if (options.cache !== false) this.cache = new AggregateCache(options.cache ?? eventStore.defaultAggregateCache);
   }
 
   get metrics(): RepositoryMetrics {
@@ -270,7 +272,7 @@ export class AggregateRepository {
     return { id, version: decidedOn.version, aggregate: decidedOn.aggregate, snapshotVersion: decidedOn.snapshotVersion, events: [] };
   }
 
-  /** A copy of the cached aggregate, its own for this command, or undefined. */
+  /** The cached aggregate, handed over to this command (the cache forgets it until the append succeeds), or undefined. */
   private cached<A>(definition: AggregateDefinition, id: string): Current<A> | undefined {
     return this.cache?.take(cacheKey(definition, id)) as Current<A> | undefined;
   }
@@ -305,19 +307,22 @@ export class AggregateRepository {
   ): AppendRequest {
     const { aggregate, version, loadMillis } = decidedOn;
     const timestamp = new Date();
-    const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? newId();
+    const eventIds = decided.map(() => newId());
+    // A command that no event caused starts a correlation, named after the first event it produced.
+    const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? eventIds[0];
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;
+    const triggeringEventId = idempotencyKey(options);
     const events: NewEvent[] = decided.map((event, index) => {
       const eventType = eventTypes.typeOfInstance(event);
       applyEvent(definition, aggregate, event);
       return {
-        eventId: newId(),
+        eventId: eventIds[index],
         eventType,
         eventData: eventTypes.serialize(event, eventType),
         aggregateType: definition.type,
         aggregateId: id,
         version: version + index + 1,
-        triggeringEventId: idempotencyKey(options),
+        triggeringEventId,
         metadata: {
           ...options.metadata,
           correlationId,
@@ -367,7 +372,7 @@ export class AggregateRepository {
       id: request.aggregateId,
       version,
       aggregate,
-      events: request.events.map((e, i) => ({ ...e, event: decided[i] })),
+      events: request.events.map((e, i) => appendedEnvelope(e, decided[i])),
       snapshotVersion,
     };
   }
@@ -396,6 +401,21 @@ function knownTriggers(
   const next = new Set(known);
   for (const event of added) next.add(event.triggeringEventId!);
   return next.size <= maxKnownTriggers ? next : undefined;
+}
+
+/** An object literal, not a spread: a spread gives every result a hidden class of its own, which costs on every command. */
+function appendedEnvelope(stored: NewEvent, event: object): EventEnvelope {
+  return {
+    event,
+    eventId: stored.eventId,
+    eventType: stored.eventType,
+    aggregateType: stored.aggregateType,
+    aggregateId: stored.aggregateId,
+    version: stored.version,
+    triggeringEventId: stored.triggeringEventId,
+    metadata: stored.metadata,
+    timestamp: stored.timestamp,
+  };
 }
 
 /** Type and id: one aggregate's place in the cache and its queue of commands. */

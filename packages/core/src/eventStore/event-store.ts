@@ -1,3 +1,4 @@
+import type { AggregateCacheOptions } from '../aggregates/aggregate-cache';
 import { NewEvent, StoredEvent } from '../typing/stored-event';
 
 /** A serialized aggregate state at a version. */
@@ -53,4 +54,12 @@ export interface EventStore {
   /** Every event of one aggregate, from the first (no snapshot). */
   readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]>;
   close(): Promise<void>;
+  /**
+   * The aggregate cache a repository over this store uses when its own
+   * options name none. A store that keeps every event in this process's
+   * memory recommends caching every aggregate: the cached states then cost
+   * less memory than the events the store holds anyway, and a command never
+   * replays a history it could have kept. Absent: the repository's default.
+   */
+  readonly defaultAggregateCache?: AggregateCacheOptions;
 }

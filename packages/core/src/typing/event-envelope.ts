@@ -20,7 +20,8 @@ export function toEnvelope<E = object>(stored: StoredEvent): EventEnvelope<E> {
   const event = eventTypes.deserialize(
     stored.eventType,
     stored.eventData,
-    `(event ${stored.eventId} of ${stored.aggregateType} '${stored.aggregateId}')`,
+    // Built only when the type is unknown: this runs for every event loaded or delivered.
+    () => `(event ${stored.eventId} of ${stored.aggregateType} '${stored.aggregateId}')`,
   ) as E;
   return {
     event,

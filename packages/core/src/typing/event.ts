@@ -72,9 +72,9 @@ export class EventTypeRegistry {
     return this.typeOf(event.constructor as Class);
   }
 
-  info(type: string, context?: string): EventTypeInfo {
+  info(type: string, context?: string | (() => string)): EventTypeInfo {
     const info = this.byName.get(type);
-    if (!info) throw new UnknownEventTypeError(type, context);
+    if (!info) throw new UnknownEventTypeError(type, typeof context === 'function' ? context() : context);
     return info;
   }
 
@@ -89,7 +89,7 @@ export class EventTypeRegistry {
   }
 
   /** Turns stored JSON back into an instance of the event class, nested value objects included. */
-  deserialize(type: string, json: string, context?: string): object {
+  deserialize(type: string, json: string, context?: string | (() => string)): object {
     const info = this.info(type, context);
     const data = JSON.parse(json) as object;
     if (this.isPlain(info)) return Object.assign(Object.create(info.cls.prototype) as object, data);
