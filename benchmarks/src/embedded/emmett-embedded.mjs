@@ -36,6 +36,7 @@ const eventStore = getInMemoryEventStore();
 const ids = Array.from({ length: aggregates }, (_, i) => `account-${i}`);
 
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 for (const [i, id] of ids.entries()) {
   await handle(eventStore, id, (state) => {
     if (state.open) throw new Error('already open');
@@ -58,8 +59,10 @@ for (let round = 0; round < updatesEach && !partial; round++) {
   }
 }
 const millis = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMillis = (cpu.user + cpu.system) / 1000;
 if (!partial) {
   const { state } = await eventStore.aggregateStream(ids[aggregates - 1], { evolve, initialState });
   if (state.balance !== updatesEach) throw new Error('workload did not apply every deposit');
 }
-process.stdout.write(JSON.stringify({ commands: done, millis, commandsPerSecond: (done / millis) * 1000, partial }));
+process.stdout.write(JSON.stringify({ commands: done, millis, commandsPerSecond: (done / millis) * 1000, commandsPerCpuSecond: (done / cpuMillis) * 1000, partial }));

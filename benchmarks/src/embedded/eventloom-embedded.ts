@@ -47,15 +47,20 @@ async function workload(aggregates: number, updatesEach: number): Promise<Embedd
   const repository = new AggregateRepository(new InMemoryEventStore());
   const ids: string[] = [];
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < aggregates; i++) ids.push((await repository.create(Account, new OpenAccount(`owner-${i}`))).id);
   for (let round = 0; round < updatesEach; round++) {
     for (const id of ids) await repository.update(Account, id, new Deposit(1));
   }
   const millis = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMillis = (cpu.user + cpu.system) / 1000;
   const check = await repository.find(Account, ids[aggregates - 1]);
   if (check.aggregate.balance !== updatesEach) throw new Error('workload did not apply every deposit');
   const commands = aggregates * (1 + updatesEach);
-  return { commands, millis, commandsPerSecond: (commands / millis) * 1000 };
+  return { commands, millis, commandsPerSecond: (commands / millis) * 1000,
+    commandsPerCpuSecond: (commands / cpuMillis) * 1000,
+    rssMegabytes: process.memoryUsage().rss / 2 ** 20 };
 }
 
 void main();

@@ -8,4 +8,11 @@ export interface EmbeddedResult {
   readonly commands: number;
   readonly millis: number;
   readonly commandsPerSecond: number;
+  /**
+   * Commands per second of the process's own CPU time (all its threads, the
+   * garbage collector's included): what the machine's other load changes least.
+   */
+  readonly commandsPerCpuSecond: number;
+  /** Resident memory at the end of the run. */
+  readonly rssMegabytes?: number;
 }

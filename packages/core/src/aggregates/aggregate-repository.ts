@@ -162,7 +162,7 @@ export class AggregateRepository {
     const aggregate = new cls();
     const decided = processCreation(definition, aggregate, command);
     return this.inTurn.run(cacheKey(definition, id), async () => {
-      const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: new Set() };
+      const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: noTriggers };
       const request = this.prepare(definition, id, decidedOn, decided, options);
       try {
         return await this.write(definition, decidedOn, request, decided);
@@ -385,9 +385,12 @@ function current<A>(loaded: Rehydrated<A>): Current<A> {
     snapshotVersion: loaded.stream.snapshot?.version ?? 0,
     loadMillis: loaded.loadMillis,
     // Events before a snapshot are not read, so their keys are unknown.
-    triggeredBy: loaded.stream.snapshot ? undefined : knownTriggers(new Set(), loaded.stream.events),
+    triggeredBy: loaded.stream.snapshot ? undefined : knownTriggers(noTriggers, loaded.stream.events),
   };
 }
+
+/** Shared by every aggregate whose history has no idempotency key (knownTriggers copies before adding). */
+const noTriggers: ReadonlySet<string> = new Set<string>();
 
 /** `known` plus the events' keys, or undefined when `known` is undefined or the keys exceed the bound. */
 function knownTriggers(
