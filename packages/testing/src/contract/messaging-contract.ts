@@ -93,14 +93,14 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
       expect(await harness.counters.read(key)).toBe(2);
     });
 
-    it('handles a command in a transaction with its reply, once, however often it is delivered', async () => {
+    it('handles a command in a transaction with its reply, once, however often it is sent', async () => {
       const handlers = seatHandlers(harness.counters);
       await messaging.handleCommands(handlers);
       const replyChannel = unique('replies');
       const received = await replies(replyChannel);
       const key = unique('seats');
       const command = commandMessage(SEAT_CHANNEL, new HoldSeats(key, 3), { replyTo: replyChannel, headers: { command_saga_id: 'correlated' } });
-      // The same message written twice: a redelivery.
+      // The same message written twice (a resend under a stable id): the store keeps it once or the receiver drops the repeat.
       await messaging.transaction((tx) => messaging.outbox.write(tx, [command]));
       await messaging.transaction((tx) => messaging.outbox.write(tx, [command]));
       await eventually(() => received.length > 0, 'the reply');

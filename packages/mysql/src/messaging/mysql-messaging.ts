@@ -1,0 +1,31 @@
+import { Pool, PoolConnection } from 'mysql2/promise';
+import { Eventloom, Messaging, MessagingBackend, MessagingOptions } from '@eventloom/core';
+import { TableNames } from '../schema/table-names';
+import { MySqlConfigError } from '../errors';
+import { MySqlEventStore } from '../mysql-event-store';
+import { MySqlOutboxStore } from './mysql-outbox-store';
+import { MySqlReceivedMessages } from './mysql-received-messages';
+import { MySqlSagaInstances } from './mysql-saga-instances';
+import { MySqlTransactions } from './mysql-transactions';
+
+/** Messaging and sagas in the store's database: the outbox in its events table, marks and instances beside it. */
+export function mysqlMessagingBackend(store: { readonly pool: Pool; readonly tables: TableNames }): MessagingBackend<PoolConnection> {
+  return {
+    transactions: new MySqlTransactions(store.pool),
+    outbox: new MySqlOutboxStore(store.tables),
+    received: new MySqlReceivedMessages(store.tables),
+    sagaInstances: new MySqlSagaInstances(store.pool, store.tables),
+  };
+}
+
+/**
+ * Command/reply messaging and sagas for an Eventloom on a MySqlEventStore,
+ * whose publisher (in process or to Kafka) delivers the outbox's messages.
+ * `messaging.transaction(async (tx) => ...)`: `tx` is a mysql2 connection in a
+ * transaction, for the service's own tables.
+ */
+export function mysqlMessaging(eventloom: Eventloom, options: Omit<MessagingOptions<PoolConnection>, 'eventloom' | 'backend'> = {}): Messaging<PoolConnection> {
+  const store = eventloom.eventStore;
+  if (!(store instanceof MySqlEventStore)) throw new MySqlConfigError('mysqlMessaging needs an Eventloom on a MySqlEventStore (for embedded ones, embeddedMessaging).');
+  return new Messaging({ ...options, eventloom, backend: mysqlMessagingBackend(store) });
+}
