@@ -14,7 +14,7 @@ messagingContract<InMemoryTransaction>('in-memory', async () => {
     messaging,
     counters: {
       add: async (tx, key, n) => table.put(tx, key, (table.get(key, tx) ?? 0) + n),
-      read: async (key) => table.get(key) ?? 0,
+      read: async (key, tx) => (tx ? await table.lock(tx, key) : table.get(key)) ?? 0,
     },
   };
 });

@@ -23,8 +23,10 @@ messagingContract<PoolConnection>('mysql, in process', async () => {
       add: async (tx, key, n) => {
         await tx.query('INSERT INTO counters (counter_key, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)', [key, n]);
       },
-      read: async (key) => {
-        const [rows] = await database.pool.query<RowDataPacket[]>('SELECT n FROM counters WHERE counter_key = ?', [key]);
+      read: async (key, tx) => {
+        const [rows] = tx
+          ? await tx.query<RowDataPacket[]>('SELECT n FROM counters WHERE counter_key = ? FOR UPDATE', [key])
+          : await database.pool.query<RowDataPacket[]>('SELECT n FROM counters WHERE counter_key = ?', [key]);
         return rows[0] ? Number(rows[0].n) : 0;
       },
     },

@@ -38,6 +38,8 @@ describe('migrate', () => {
       'parked_events',
       'rebuild_marks',
       'received_events',
+      'received_messages',
+      'saga_instance',
       'snapshots',
       'subscriber_positions',
     ]);

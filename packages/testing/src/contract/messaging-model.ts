@@ -45,7 +45,8 @@ export class UnknownCommand {}
 /** What the contract's handlers keep in the back end's own tables. */
 export interface Counters<Tx> {
   add(tx: Tx, key: string, n: number): Promise<void>;
-  read(key: string): Promise<number>;
+  /** In `tx` (locking the row) when given: a handler reads in its own transaction, never beside it on the pool. */
+  read(key: string, tx?: Tx): Promise<number>;
 }
 
 export const SEAT_CHANNEL = 'contractSeats';
@@ -59,7 +60,7 @@ export function seatHandlers<Tx>(counters: Counters<Tx>, options: { failReleases
     @HandlesCommand(HoldSeats)
     async hold(ctx: CommandContext<HoldSeats, Tx>) {
       this.handled++;
-      const held = await counters.read(ctx.command.key);
+      const held = await counters.read(ctx.command.key, ctx.tx);
       if (held + ctx.command.seats > SEAT_LIMIT) return ctx.failure(new NoSeatsLeft(ctx.command.seats));
       if (ctx.command.seats < 0) throw new CommandRejectedError('A negative number of seats cannot be held.', 'NEGATIVE_SEATS');
       await counters.add(ctx.tx, ctx.command.key, ctx.command.seats);
