@@ -3,7 +3,9 @@
 // lands mid-saga) and the booking saga, whose last local step counts its runs in the `counters` table.
 //   node -r <test-support>/register.js saga-worker.ts --mysql <url> --handler-delay-ms <n>
 import { parseArgs } from 'node:util';
-import { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { PoolConnection } from 'mysql2/promise';
+// By path: the child's module hook maps the published packages, not test-support.
+import { mysqlCounters } from '../../test-support/src/counters';
 import { consoleLogger, defineSaga, Eventloom, silentLogger } from '@eventloom/core';
 import { describeError, sleep } from '@eventloom/core/spi';
 import { BookingData, HoldSeats, ReleaseSeats, SEAT_CHANNEL, seatHandlers } from '@eventloom/testing/contract';
@@ -11,12 +13,10 @@ import { MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlMe
 
 export const CRASH_SAGA = 'CrashBookingSaga';
 
-/** Adds to the test's `counters` table in the given transaction. */
-export async function addToCounter(tx: PoolConnection, key: string, n: number): Promise<void> {
-  await tx.query('INSERT INTO counters (counter_key, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)', [key, n]);
-}
+type AddToCounter = (tx: PoolConnection, key: string, n: number) => Promise<void>;
 
-export function crashSaga() {
+/** The saga's local steps count their runs with `add` (mysqlCounters' add). */
+export function crashSaga(addToCounter: AddToCounter) {
   return defineSaga<BookingData, PoolConnection>(CRASH_SAGA)
     .step()
     .invokeLocal(async (data, ctx) => {
@@ -42,13 +42,7 @@ async function main(argv: string[]): Promise<void> {
   const { transport } = await mysqlInProcessTransport(store, { pollIntervalMs: 5, checkpointIntervalMs: 10, logger: silentLogger });
   const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: consoleLogger });
   const messaging = mysqlMessaging(eventloom, { logger: consoleLogger, timerIntervalMs: 50 });
-  const counters = {
-    add: addToCounter,
-    read: async (key: string, tx?: PoolConnection) => {
-      const [rows] = await tx!.query<RowDataPacket[]>('SELECT n FROM counters WHERE counter_key = ? FOR UPDATE', [key]);
-      return rows[0] ? Number(rows[0].n) : 0;
-    },
-  };
+  const counters = await mysqlCounters(store.pool);
   const handlers = seatHandlers<PoolConnection>(counters);
   const hold = handlers.hold.bind(handlers);
   handlers.hold = async (ctx) => {
@@ -56,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
     return hold(ctx);
   };
   await messaging.handleCommands(handlers);
-  await messaging.sagas(crashSaga());
+  await messaging.sagas(crashSaga(counters.add));
   consoleLogger.info(`saga worker: publisher started (pid ${process.pid})`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

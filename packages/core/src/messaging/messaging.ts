@@ -9,6 +9,7 @@ import { SagaManager } from '../sagas/saga-manager';
 import { commandDispatch } from './command-dispatch';
 import { commandHandlersDefinition } from './command-handlers';
 import { Outbox } from './outbox';
+import { caughtUpTogether } from '../transport/caught-up';
 import { eventToMessage, Message } from './message';
 import { OutboxStore, ReceivedMessages, Transactions } from './messaging-backend';
 
@@ -103,14 +104,7 @@ export class Messaging<Tx> {
 
   /** Resolves when every message and event stored so far has been handled, here and by the Eventloom. */
   async caughtUp(): Promise<void> {
-    for (;;) {
-      const subscriptions = [...this.subscriptions.values()];
-      const before = subscriptions.map((s) => s.position?.());
-      await this.eventloom.caughtUp();
-      await Promise.all(subscriptions.map((s) => s.caughtUp?.()));
-      await new Promise((resolve) => setImmediate(resolve));
-      if (subscriptions.every((s, i) => (s.idle?.() ?? true) && s.position?.() === before[i])) return;
-    }
+    await caughtUpTogether(() => [...this.subscriptions.values()], () => this.eventloom.caughtUp());
   }
 
   /** Stops the command handlers and sagas (not the Eventloom, which is the caller's). */

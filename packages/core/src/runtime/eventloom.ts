@@ -7,6 +7,7 @@ import { ClosedError, ConfigurationError, DuplicateSubscriberError } from '../er
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
+import { caughtUpTogether } from '../transport/caught-up';
 
 export interface EventloomOptions {
   readonly eventStore: EventStore;
@@ -115,15 +116,7 @@ export class Eventloom {
 
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */
   async caughtUp(): Promise<void> {
-    // A handler may append events that another subscriber then handles, possibly after that
-    // subscriber already looked: repeat until a pass in which no subscription moved.
-    for (;;) {
-      const subscriptions = [...this.subscriptions.values()];
-      const before = subscriptions.map((s) => s.position?.());
-      await Promise.all(subscriptions.map((s) => s.caughtUp?.()));
-      await new Promise((resolve) => setImmediate(resolve));
-      if (subscriptions.every((s, i) => (s.idle?.() ?? true) && s.position?.() === before[i])) return;
-    }
+    await caughtUpTogether(() => [...this.subscriptions.values()]);
   }
 
   async close(): Promise<void> {

@@ -1,24 +1,24 @@
 import path from 'node:path';
-import { RowDataPacket } from 'mysql2/promise';
 import { silentLogger } from '@eventloom/core';
-import { ChildPublisher, createTestDatabase, TestDatabase } from '@eventloom/test-support';
+import { ChildPublisher, createTestDatabase, mysqlCounters, TestDatabase } from '@eventloom/test-support';
 import { eventually } from '@eventloom/testing';
 import { SagaManager } from '@eventloom/core';
 import { Outbox } from '@eventloom/core';
 import { MySqlEventStore } from '../mysql-event-store';
 import { mysqlMessagingBackend } from './mysql-messaging';
-import { crashSaga, CRASH_SAGA } from '../../test/saga-worker';
+import { crashSaga } from '../../test/saga-worker';
 
 const worker = path.join(__dirname, '..', '..', 'test', 'saga-worker.ts');
 
 describe('a saga service killed with -9 mid-saga', () => {
   let database: TestDatabase;
   let store: MySqlEventStore;
+  let counters: Awaited<ReturnType<typeof mysqlCounters>>;
   const children: ChildPublisher[] = [];
 
   beforeAll(async () => {
     database = await createTestDatabase('saga_crash', { migrated: true });
-    await database.pool.query('CREATE TABLE counters (counter_key VARCHAR(255) PRIMARY KEY, n INT NOT NULL)');
+    counters = await mysqlCounters(database.pool);
     store = new MySqlEventStore({ url: database.url });
   });
 
@@ -28,15 +28,12 @@ describe('a saga service killed with -9 mid-saga', () => {
     await database.drop();
   });
 
-  async function counter(key: string): Promise<number> {
-    const [rows] = await database.pool.query<RowDataPacket[]>('SELECT n FROM counters WHERE counter_key = ?', [key]);
-    return rows[0] ? Number(rows[0].n) : 0;
-  }
+  const counter = (key: string) => counters.read(key);
 
   it('resumes every saga after a restart, with no step run twice', async () => {
     // The sagas are started here (no subscription, no timer): their first commands wait in the outbox.
     const backend = mysqlMessagingBackend(store);
-    const starter = new SagaManager(crashSaga(), {
+    const starter = new SagaManager(crashSaga(counters.add), {
       transactions: backend.transactions,
       outbox: new Outbox(backend.outbox),
       received: backend.received,
