@@ -9,7 +9,7 @@ import { SagaManager } from '../sagas/saga-manager';
 import { commandDispatch } from './command-dispatch';
 import { commandHandlersDefinition } from './command-handlers';
 import { Outbox } from './outbox';
-import { caughtUpTogether } from '../transport/caught-up';
+import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
 import { eventToMessage, Message } from './message';
 import { OutboxStore, ReceivedMessages, Transactions } from './messaging-backend';
 
@@ -132,18 +132,11 @@ export class Messaging<Tx> {
       }),
       deadLetters: this.eventloom.deadLetters,
     });
-    const tracked: Subscription = {
-      ...subscription,
-      subscriberId: subscription.subscriberId,
-      caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
-      idle: subscription.idle && (() => subscription.idle!()),
-      position: subscription.position && (() => subscription.position!()),
-      close: async () => {
-        subscriptionClosed = true;
-        await subscription.close();
-        this.subscriptions.delete(work.consumerId);
-      },
-    };
+    const tracked = trackedSubscription(
+      subscription,
+      () => (subscriptionClosed = true),
+      () => this.subscriptions.delete(work.consumerId),
+    );
     this.subscriptions.set(work.consumerId, tracked);
     return tracked;
   }

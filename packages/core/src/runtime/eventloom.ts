@@ -7,7 +7,7 @@ import { ClosedError, ConfigurationError, DuplicateSubscriberError } from '../er
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
-import { caughtUpTogether } from '../transport/caught-up';
+import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
 
 export interface EventloomOptions {
   readonly eventStore: EventStore;
@@ -80,17 +80,13 @@ export class Eventloom {
         deadLetters: this.deadLetters,
       });
       // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
-      const tracked: Subscription = {
-        subscriberId: subscription.subscriberId,
-        caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
-        idle: subscription.idle && (() => subscription.idle!()),
-        position: subscription.position && (() => subscription.position!()),
-        close: async () => {
-          subscriptionClosed = true;
-          await subscription.close();
-          if (this.subscriptions.get(definition.subscriberId) === tracked) this.subscriptions.delete(definition.subscriberId);
+      const tracked = trackedSubscription(
+        subscription,
+        () => (subscriptionClosed = true),
+        (closed) => {
+          if (this.subscriptions.get(definition.subscriberId) === closed) this.subscriptions.delete(definition.subscriberId);
         },
-      };
+      );
       this.subscriptions.set(definition.subscriberId, tracked);
       return tracked;
     } catch (error) {

@@ -16,3 +16,19 @@ export async function caughtUpTogether(subscriptions: () => readonly Subscriptio
     if (current.every((s, i) => (s.idle?.() ?? true) && s.position?.() === before[i])) return;
   }
 }
+
+/** A subscription as a runtime hands it out: the transport's, with `beforeClose`/`afterClose` run around its close. */
+export function trackedSubscription(subscription: Subscription, beforeClose: () => void, afterClose: (tracked: Subscription) => void): Subscription {
+  const tracked: Subscription = {
+    subscriberId: subscription.subscriberId,
+    caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
+    idle: subscription.idle && (() => subscription.idle!()),
+    position: subscription.position && (() => subscription.position!()),
+    close: async () => {
+      beforeClose();
+      await subscription.close();
+      afterClose(tracked);
+    },
+  };
+  return tracked;
+}
