@@ -1,6 +1,10 @@
 import { Pool, PoolConnection } from 'mysql2/promise';
 import { Eventloom, Messaging, MessagingBackend, MessagingOptions } from '@eventloom/core';
 import { TableNames } from '../schema/table-names';
+import { SchemaGuard } from '../schema/schema-guard';
+
+/** The schema version that created received_messages and saga_instance. */
+const MESSAGING_TABLES_SINCE = 4;
 import { MySqlConfigError } from '../errors';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlOutboxStore } from './mysql-outbox-store';
@@ -10,11 +14,13 @@ import { MySqlTransactions } from './mysql-transactions';
 
 /** Messaging and sagas in the store's database: the outbox in its events table, marks and instances beside it. */
 export function mysqlMessagingBackend(store: { readonly pool: Pool; readonly tables: TableNames }): MessagingBackend<PoolConnection> {
+  // One check, before the first use, that the schema has the messaging tables: else "run eventloom migrate".
+  const schema = new SchemaGuard(store.pool, store.tables, MESSAGING_TABLES_SINCE, 'mysqlMessaging');
   return {
     transactions: new MySqlTransactions(store.pool),
     outbox: new MySqlOutboxStore(store.tables),
-    received: new MySqlReceivedMessages(store.tables),
-    sagaInstances: new MySqlSagaInstances(store.pool, store.tables),
+    received: new MySqlReceivedMessages(store.tables, schema),
+    sagaInstances: new MySqlSagaInstances(store.pool, store.tables, schema),
   };
 }
 

@@ -3,6 +3,7 @@ import { SagaStatus } from '@eventloom/core';
 import { SagaInstance, SagaInstanceStore } from '@eventloom/core/spi';
 import { toDate } from '../event-rows';
 import { TableNames } from '../schema/table-names';
+import { SchemaGuard } from '../schema/schema-guard';
 
 const COLUMNS = 'saga_type, saga_id, status, saga_data_json, step, compensating, request_id, attempt, deadline, reason, version, created_at, updated_at';
 
@@ -11,13 +12,16 @@ export class MySqlSagaInstances implements SagaInstanceStore<PoolConnection> {
   constructor(
     private readonly pool: Pool,
     private readonly tables: TableNames,
+    private readonly schema: SchemaGuard,
   ) {}
 
   async insert(tx: PoolConnection, i: SagaInstance): Promise<void> {
+    await this.schema.ensure();
     await tx.query(`INSERT INTO ${this.tables.sagaInstances} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
   }
 
   async lock(tx: PoolConnection, sagaType: string, sagaId: string): Promise<SagaInstance | undefined> {
+    await this.schema.ensure();
     const [rows] = await tx.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM ${this.tables.sagaInstances} WHERE saga_type = ? AND saga_id = ? FOR UPDATE`, [sagaType, sagaId]);
     return rows[0] && fromRow(rows[0]);
   }
@@ -31,11 +35,13 @@ export class MySqlSagaInstances implements SagaInstanceStore<PoolConnection> {
   }
 
   async find(sagaType: string, sagaId: string): Promise<SagaInstance | undefined> {
+    await this.schema.ensure();
     const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM ${this.tables.sagaInstances} WHERE saga_type = ? AND saga_id = ?`, [sagaType, sagaId]);
     return rows[0] && fromRow(rows[0]);
   }
 
   async list(sagaType: string, status?: SagaStatus): Promise<SagaInstance[]> {
+    await this.schema.ensure();
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT ${COLUMNS} FROM ${this.tables.sagaInstances} WHERE saga_type = ?${status ? ' AND status = ?' : ''} ORDER BY created_at, saga_id`,
       status ? [sagaType, status] : [sagaType],
@@ -44,6 +50,7 @@ export class MySqlSagaInstances implements SagaInstanceStore<PoolConnection> {
   }
 
   async due(sagaType: string, now: Date, limit: number): Promise<string[]> {
+    await this.schema.ensure();
     const [rows] = await this.pool.query<RowDataPacket[]>(
       `SELECT saga_id FROM ${this.tables.sagaInstances} WHERE saga_type = ? AND status = 'RUNNING' AND deadline <= ? ORDER BY deadline LIMIT ?`,
       [sagaType, now, limit],
