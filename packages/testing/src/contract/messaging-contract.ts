@@ -206,10 +206,13 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
 
     it('times out a step with no reply once, compensates, and ignores the late reply', async () => {
       // No handler on the channel yet: the participant is dead.
-      const sagas = await messaging.sagas(bookingSaga<Tx>(unique('Booking'), { timeoutMs: 150 }));
+      const sagas = await messaging.sagas(bookingSaga<Tx>(unique('Booking'), { timeoutMs: 800 }));
       const key = unique('seats');
       const sagaId = await sagas.start({ key, seats: 1, log: [] });
+      const started = Date.now();
       expect((await sagas.find(sagaId))!.awaiting).toMatchObject({ channel: SEAT_CHANNEL, commandType: 'ContractHoldSeats' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (Date.now() - started < 700) expect((await sagas.find(sagaId))!.status).toBe('RUNNING'); // not before its deadline
       await eventually(async () => (await sagas.find(sagaId))?.status === 'COMPENSATED', 'the saga times out and compensates');
       // The participant comes back and answers the old command: the saga has moved on.
       await messaging.handleCommands(seatHandlers(harness.counters));
@@ -218,7 +221,7 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
       const state = (await sagas.find(sagaId))!;
       expect(state.status).toBe('COMPENSATED');
       expect(state.data.log).toEqual(['open', 'timed out', 'reject']);
-      expect(state.reason).toBe(`step 2 (ContractHoldSeats to '${SEAT_CHANNEL}') got no reply within 150 ms`);
+      expect(state.reason).toBe(`step 2 (ContractHoldSeats to '${SEAT_CHANNEL}') got no reply within 800 ms`);
     });
   });
 }
