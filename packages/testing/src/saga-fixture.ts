@@ -1,4 +1,4 @@
-import { CommandOutcome, Message, SagaDefinition, SagaManager, SagaState, silentLogger, withSuccess } from '@eventloom/core';
+import { CommandHeaders, CommandOutcome, Message, SagaDefinition, SagaManager, SagaState, silentLogger, withSuccess } from '@eventloom/core';
 import { commandTypes, replyMessage } from '@eventloom/core/spi';
 import { InMemoryReceivedMessages, InMemorySagaInstances, InMemoryTransaction, InMemoryTransactions } from '@eventloom/in-memory';
 import { Outbox } from '@eventloom/core';
@@ -29,6 +29,8 @@ export function sagaFixture<D extends object>(definition: SagaDefinition<D, InMe
 
 export class SagaFixture<D extends object> {
   private readonly sent: Message[] = [];
+  /** Domain events the saga's local steps published through the outbox. */
+  readonly publishedEvents: Message[] = [];
   private readonly manager: SagaManager<D, InMemoryTransaction>;
   private clock: Date;
   private sagaId?: string;
@@ -38,9 +40,15 @@ export class SagaFixture<D extends object> {
   constructor(definition: SagaDefinition<D, InMemoryTransaction>, startAt: Date) {
     this.clock = startAt;
     const sent = this.sent;
+    const events = this.publishedEvents;
     this.manager = new SagaManager(definition, {
       transactions: new InMemoryTransactions(),
-      outbox: new Outbox<InMemoryTransaction>({ append: async (tx, messages) => tx.onCommit(() => sent.push(...messages)) }),
+      outbox: new Outbox<InMemoryTransaction>({
+        append: async (tx, messages) =>
+          tx.onCommit(() => {
+            for (const message of messages) (message.headers[CommandHeaders.COMMAND_TYPE] ? sent : events).push(message);
+          }),
+      }),
       received: new InMemoryReceivedMessages(),
       instances: new InMemorySagaInstances(),
       logger: silentLogger,
