@@ -17,9 +17,9 @@ export function mysqlMessagingBackend(store: { readonly pool: Pool; readonly tab
   // One check, before the first use, that the schema has the messaging tables: else "run eventloom migrate".
   const schema = new SchemaGuard(store.pool, store.tables, MESSAGING_TABLES_SINCE, 'mysqlMessaging');
   return {
-    transactions: new MySqlTransactions(store.pool),
+    transactions: new MySqlTransactions(store.pool, schema),
     outbox: new MySqlOutboxStore(store.tables),
-    received: new MySqlReceivedMessages(store.tables, schema),
+    received: new MySqlReceivedMessages(store.tables),
     sagaInstances: new MySqlSagaInstances(store.pool, store.tables, schema),
   };
 }

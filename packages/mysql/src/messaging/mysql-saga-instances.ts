@@ -12,16 +12,15 @@ export class MySqlSagaInstances implements SagaInstanceStore<PoolConnection> {
   constructor(
     private readonly pool: Pool,
     private readonly tables: TableNames,
+    /** Checked by the reads on the pool; what runs in a transaction is checked before it (MySqlTransactions). */
     private readonly schema: SchemaGuard,
   ) {}
 
   async insert(tx: PoolConnection, i: SagaInstance): Promise<void> {
-    await this.schema.ensure();
     await tx.query(`INSERT INTO ${this.tables.sagaInstances} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
   }
 
   async lock(tx: PoolConnection, sagaType: string, sagaId: string): Promise<SagaInstance | undefined> {
-    await this.schema.ensure();
     const [rows] = await tx.query<RowDataPacket[]>(`SELECT ${COLUMNS} FROM ${this.tables.sagaInstances} WHERE saga_type = ? AND saga_id = ? FOR UPDATE`, [sagaType, sagaId]);
     return rows[0] && fromRow(rows[0]);
   }

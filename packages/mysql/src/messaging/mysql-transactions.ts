@@ -1,5 +1,6 @@
 import { Pool, PoolConnection } from 'mysql2/promise';
 import { Transactions } from '@eventloom/core/spi';
+import { SchemaGuard } from '../schema/schema-guard';
 
 /**
  * Transactions on the service's pool: `tx` is the connection, in a
@@ -7,9 +8,14 @@ import { Transactions } from '@eventloom/core/spi';
  * received-message marks and saga instances are written with them.
  */
 export class MySqlTransactions implements Transactions<PoolConnection> {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly schema?: SchemaGuard,
+  ) {}
 
   async run<T>(work: (tx: PoolConnection) => Promise<T>): Promise<T> {
+    // Before taking a connection: a check inside the transaction would need a second one, and a busy pool has none.
+    await this.schema?.ensure();
     const connection = await this.pool.getConnection();
     try {
       await connection.beginTransaction();
