@@ -2,23 +2,11 @@ import { FastifyPluginAsync } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AggregateNotFoundError, CommandRejectedError, Messaging, SagaManager } from '@eventloom/core';
 import { InMemoryTransaction } from '@eventloom/in-memory';
-import { money, MoneyJson, nonEmptyString } from '../http/schemas';
 import { Money } from '../shared/money';
-import { CustomerExists } from '../orders/order.routes';
+import { createOrderBody, CreateOrderBody, CustomerExists } from '../orders/order.routes';
 import { OrderCancelled, OrderCreated } from '../orders/order.events';
 import { OrderRow, OrdersTable } from './orders-table';
 import { CancelOrderSagaData, CreateOrderSagaData } from './order-sagas';
-
-interface CreateOrderBody {
-  customerId: string;
-  orderTotal: MoneyJson;
-}
-
-const createOrderBody = {
-  type: 'object',
-  required: ['customerId', 'orderTotal'],
-  properties: { customerId: nonEmptyString('a non-empty string id'), orderTotal: money },
-} as const;
 
 export interface OrchestratedOrderRoutesOptions {
   readonly messaging: Messaging<InMemoryTransaction>;
