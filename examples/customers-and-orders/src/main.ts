@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { embeddedEventloom } from '@eventloom/in-memory';
 import { startApp } from './app';
+import { startOrchestratedApp } from './orchestration/orchestrated-app';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
@@ -13,8 +14,16 @@ import { mysqlRuntime } from './runtime/mysql-runtime';
 async function main(): Promise<void> {
   const port = parsePort(process.env.PORT ?? '8080');
   const mysqlUrl = process.env.EVENTLOOM_MYSQL_URL;
+  const sagaStyle = process.env.SAGA_STYLE ?? 'choreography';
+  if (sagaStyle !== 'choreography' && sagaStyle !== 'orchestration') {
+    throw new Error(`SAGA_STYLE must be 'choreography' (the default) or 'orchestration', got '${sagaStyle}'.`);
+  }
   let app;
-  if (mysqlUrl) {
+  if (sagaStyle === 'orchestration') {
+    if (mysqlUrl) throw new Error('SAGA_STYLE=orchestration runs embedded only so far; unset EVENTLOOM_MYSQL_URL.');
+    app = await startOrchestratedApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
+    console.log(`Customers & Orders (embedded, in memory, orchestrated sagas) listening on ${app.url}`);
+  } else if (mysqlUrl) {
     const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();

@@ -46,6 +46,29 @@ export { discardParked, retryAllParked, retryParked } from './deadLetters/retry-
 export type { ParkedEventHandler, RetryOutcome } from './deadLetters/retry-parked';
 export type { ParkedEvent } from './deadLetters/dead-letter-store';
 
+// Command/reply messaging and the transactional outbox (Eventuate Tram's model and headers).
+export { Command, CommandFailed, Reply } from './messaging/message-types';
+export type { FailureOf, Replies, ReplyOf, SuccessOf } from './messaging/message-types';
+export { CommandHandlers, HandlesCommand } from './messaging/command-handlers';
+export type { CommandHandlersOptions } from './messaging/command-handlers';
+export type { CommandContext, TransactionalOutbox } from './messaging/command-context';
+export { withFailure, withSuccess } from './messaging/command-outcome';
+export type { CommandOutcome } from './messaging/command-outcome';
+export { Outbox } from './messaging/outbox';
+export type { SendOptions } from './messaging/outbox';
+export { UnhandledCommandError } from './messaging/command-dispatch';
+export { Messaging } from './messaging/messaging';
+export type { MessagingBackend, MessagingOptions } from './messaging/messaging';
+export type { Message, ReplyOutcome } from './messaging/message';
+export { CommandHeaders, EventHeaders, MessageHeaders, ReplyHeaders, SagaHeaders } from './messaging/message';
+
+// Orchestrated sagas.
+export { defineSaga } from './sagas/saga-definition';
+export type { CompensationRetry, LocalAction, LocalContext, SagaDefinition, SagaOptions } from './sagas/saga-definition';
+export { SagaManager } from './sagas/saga-manager';
+export type { SagaState } from './sagas/saga-manager';
+export type { SagaStatus } from './sagas/saga-instance';
+
 export { EventloomError } from './errors/eventloom-error';
 export { ConfigurationError } from './errors/configuration-error';
 export { isInfrastructureFailure } from './errors/infrastructure-failure';

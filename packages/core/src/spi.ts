@@ -44,3 +44,12 @@ export type { BackoffOptions } from './runtime/backoff';
 export { derivedId, newId } from './runtime/ids';
 export { positiveInteger } from './errors/configuration-error';
 export { describeError } from './errors/describe-error';
+
+export type { OutboxStore, ReceivedMessages, Transactions } from './messaging/messaging-backend';
+export { eventToMessage, inReply, messageToEvent, messageType } from './messaging/message';
+export { buildMessage, commandMessage } from './messaging/outbox';
+export { replyMessage } from './messaging/reply-message';
+export { commandTypes, replyTypes } from './messaging/message-types';
+export { retryingDelivery } from './subscribers/delivery';
+export type { RetriedWork } from './subscribers/delivery';
+export type { SagaInstance, SagaInstanceStore } from './sagas/saga-instance';

@@ -86,6 +86,20 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     for (const listener of this.listeners) listener();
   }
 
+  /**
+   * Publishes outbox messages (see messageToEvent): into the publication only,
+   * after every event appended so far, each with its position as its version.
+   * Called when the transaction that wrote them commits.
+   */
+  publishMessages(messages: ReadonlyArray<Omit<StoredEvent, 'position' | 'version'>>): void {
+    this.assertOpen();
+    for (const message of messages) {
+      const position = this.log.length + 1;
+      this.log.push({ ...message, version: position, position });
+    }
+    for (const listener of this.listeners) listener();
+  }
+
   async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
     const events = this.streams.get(aggregateKey(aggregateType, aggregateId))?.events ?? [];
     return readEvents(events, 0, events.length);

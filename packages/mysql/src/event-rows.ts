@@ -65,9 +65,25 @@ export function eventFromRow(row: EventRow, aggregate?: { readonly type: string;
       return (metadata ??= JSON.parse(metadataJson) as StoredEvent['metadata']);
     },
   };
+  if (event.version === OUTBOX_MESSAGE_VERSION) asOutboxMessage(event);
   Object.defineProperty(event, 'metadataJson', { value: metadataJson, enumerable: false });
   Object.defineProperty(event, 'rowId', { value: row.id === undefined ? 0 : safeInteger('id', row.id, row.event_id), enumerable: false });
   return event as MySqlStoredEvent;
+}
+
+/**
+ * Outbox messages (commands, replies, events of services on plain tables)
+ * are rows of the events table too, so that the one sequencer gives them
+ * positions with the events: entity_id is the message id (unique, as the
+ * row's key needs), entity_version 0. Read back, a message is keyed by its
+ * partition id and versioned by its position (see messageToEvent).
+ */
+export const OUTBOX_MESSAGE_VERSION = 0;
+
+function asOutboxMessage(event: { aggregateId: string; version: number; position?: number; readonly metadata: StoredEvent['metadata'] }): void {
+  const headers = event.metadata.messageHeaders as Record<string, string> | undefined;
+  event.aggregateId = headers?.PARTITION_ID ?? event.aggregateId;
+  event.version = event.position ?? OUTBOX_MESSAGE_VERSION;
 }
 
 /** An event read by position (WHERE position > ?), which therefore has one. */

@@ -19,3 +19,8 @@ export { MySqlPublicationLog } from './publication/mysql-publication-log';
 export type { MySqlPublicationLogOptions } from './publication/mysql-publication-log';
 export { mysqlInProcessTransport } from './publication/in-process-transport';
 export type { MySqlInProcessTransport, MySqlInProcessTransportOptions } from './publication/in-process-transport';
+export { mysqlMessaging, mysqlMessagingBackend } from './messaging/mysql-messaging';
+export { MySqlTransactions } from './messaging/mysql-transactions';
+export { MySqlOutboxStore } from './messaging/mysql-outbox-store';
+export { MySqlReceivedMessages } from './messaging/mysql-received-messages';
+export { MySqlSagaInstances } from './messaging/mysql-saga-instances';

@@ -4,3 +4,4 @@ export { brokers, deleteTopics, readTopics, testAdmin, uniqueGroupId, uniqueTopi
 export type { ReadMessage } from './kafka-broker';
 export { ChildPublisher, publisherCli, slowedPublisherProgram } from './child-publisher';
 export { eventually } from '@eventloom/testing';
+export * from './counters';

@@ -3,3 +3,4 @@ export * from './aggregate-fixture';
 export * from './subscriber-fixture';
 export { FixtureFailure } from './fixture-failure';
 export { eventually } from './eventually';
+export * from './saga-fixture';

@@ -6,6 +6,10 @@ import path from 'node:path';
  * (starting them when needed), then runs the three services as separate
  * processes, each with its own database and an in-process publisher.
  */
+if ((process.env.SAGA_STYLE ?? 'choreography') !== 'choreography') {
+  console.error(`SAGA_STYLE=${process.env.SAGA_STYLE}: the distributed example runs the choreography only so far (orchestration runs embedded: SAGA_STYLE=orchestration npm start).`);
+  process.exit(1);
+}
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 execFileSync('bash', [path.join(root, 'scripts', 'ensure-mariadb.sh')], { stdio: 'inherit' });
 if (!process.env.KAFKA_BROKERS) execFileSync('bash', [path.join(root, 'scripts', 'kafka.sh'), 'ensure'], { stdio: 'inherit' });

@@ -8,12 +8,12 @@ import { CancelOrder, CreateOrder } from './order.commands';
 /** Tells whether a customer exists; embedded mode asks the Customer aggregate, a separate order service its own replica. */
 export type CustomerExists = (customerId: string) => Promise<boolean>;
 
-interface CreateOrderBody {
+export interface CreateOrderBody {
   customerId: string;
   orderTotal: MoneyJson;
 }
 
-const createOrderBody = {
+export const createOrderBody = {
   type: 'object',
   required: ['customerId', 'orderTotal'],
   properties: { customerId: nonEmptyString('a non-empty string id'), orderTotal: money },

@@ -7,6 +7,7 @@ import { ClosedError, ConfigurationError, DuplicateSubscriberError } from '../er
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
+import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
 
 export interface EventloomOptions {
   readonly eventStore: EventStore;
@@ -79,17 +80,13 @@ export class Eventloom {
         deadLetters: this.deadLetters,
       });
       // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
-      const tracked: Subscription = {
-        subscriberId: subscription.subscriberId,
-        caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
-        idle: subscription.idle && (() => subscription.idle!()),
-        position: subscription.position && (() => subscription.position!()),
-        close: async () => {
-          subscriptionClosed = true;
-          await subscription.close();
-          if (this.subscriptions.get(definition.subscriberId) === tracked) this.subscriptions.delete(definition.subscriberId);
+      const tracked = trackedSubscription(
+        subscription,
+        () => (subscriptionClosed = true),
+        (closed) => {
+          if (this.subscriptions.get(definition.subscriberId) === closed) this.subscriptions.delete(definition.subscriberId);
         },
-      };
+      );
       this.subscriptions.set(definition.subscriberId, tracked);
       return tracked;
     } catch (error) {
@@ -115,15 +112,7 @@ export class Eventloom {
 
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */
   async caughtUp(): Promise<void> {
-    // A handler may append events that another subscriber then handles, possibly after that
-    // subscriber already looked: repeat until a pass in which no subscription moved.
-    for (;;) {
-      const subscriptions = [...this.subscriptions.values()];
-      const before = subscriptions.map((s) => s.position?.());
-      await Promise.all(subscriptions.map((s) => s.caughtUp?.()));
-      await new Promise((resolve) => setImmediate(resolve));
-      if (subscriptions.every((s, i) => (s.idle?.() ?? true) && s.position?.() === before[i])) return;
-    }
+    await caughtUpTogether(() => [...this.subscriptions.values()]);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
 import { describeError, isInfrastructureFailure, UnknownEventTypeError } from '../errors';
+import { UndecodableMessageError } from '../deadLetters/undecodable';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 
@@ -33,19 +34,52 @@ export interface DeliveryDependencies {
  * and once when it ends.
  */
 export function eventDelivery(subscriber: object, definition: SubscriberDefinition, deps: DeliveryDependencies) {
+  const retrying = retryingDelivery(
+    {
+      consumerId: definition.subscriberId,
+      run: async (stored, attempt) => {
+        const method = definition.handlers.get(stored.eventType)!;
+        const context = eventContext(toEnvelope(stored), definition.subscriberId, attempt, deps.repository);
+        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
+      },
+    },
+    deps,
+  );
   return async (stored: StoredEvent): Promise<void> => {
-    const method = definition.handlers.get(stored.eventType);
-    if (!method) return;
+    if (definition.handlers.has(stored.eventType)) await retrying(stored);
+  };
+}
+
+/** What a consumer of the publication (an event subscriber, a command dispatcher, a saga) does with one entry. */
+export interface RetriedWork {
+  readonly consumerId: string;
+  /** One try; `attempt` counts from 1. */
+  run(stored: StoredEvent, attempt: number): Promise<void>;
+  /**
+   * Called once the tries are used up (or at once for an entry that cannot be
+   * decoded), before the entry is parked with `reason`: a command dispatcher
+   * sends its failure reply here. Throwing makes the transport try the whole
+   * entry again later.
+   */
+  giveUp?(stored: StoredEvent, reason: string, error: unknown): Promise<void>;
+}
+
+/**
+ * The one retry loop of every consumer: tries `run` with backoff up to
+ * `maxAttempts`, rides out outages without using up tries, and parks what it
+ * gives up on in the dead-letter store so that the stream goes on.
+ */
+export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependencies, 'repository'>) {
+  const consumerId = work.consumerId;
+  return async (stored: StoredEvent): Promise<void> => {
     let lastError: unknown;
     let attempt = 1;
     let outage: { readonly since: number; tries: number } | undefined;
     for (; attempt <= deps.options.maxAttempts; attempt++) {
       try {
-        const envelope = toEnvelope(stored);
-        const context = eventContext(envelope, definition.subscriberId, attempt, deps.repository);
-        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
+        await work.run(stored, attempt);
         if (outage) {
-          deps.logger.info(`subscriber '${definition.subscriberId}' goes on: what it needed answers again`, {
+          deps.logger.info(`subscriber '${consumerId}' goes on: what it needed answers again`, {
             afterMs: Date.now() - outage.since,
             tries: outage.tries,
           });
@@ -54,13 +88,13 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
       } catch (error) {
         lastError = error;
         // A message that cannot be decoded will not decode on the next try either.
-        if (error instanceof UnknownEventTypeError || error instanceof SyntaxError) break;
+        if (isUndecodableError(error)) break;
         if (deps.isClosed()) throw error;
         if (isInfrastructureFailure(error)) {
           if (!outage) {
             outage = { since: Date.now(), tries: 0 };
             deps.logger.warn(
-              `subscriber '${definition.subscriberId}' cannot handle ${stored.eventType} ${stored.eventId} while something it needs is unavailable; retrying until it answers (nothing is parked)`,
+              `subscriber '${consumerId}' cannot handle ${stored.eventType} ${stored.eventId} while something it needs is unavailable; retrying until it answers (nothing is parked)`,
               { error: describeError(error, { withName: true }) },
             );
           }
@@ -70,7 +104,7 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
           continue;
         }
         if (attempt < deps.options.maxAttempts) {
-          deps.logger.warn(`subscriber '${definition.subscriberId}' failed on ${stored.eventType} ${stored.eventId}, retrying`, {
+          deps.logger.warn(`subscriber '${consumerId}' failed on ${stored.eventType} ${stored.eventId}, retrying`, {
             attempt,
             error: String(error),
           });
@@ -80,8 +114,9 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
     }
     const reason = truncate(describeError(lastError, { withName: true }));
     try {
+      await work.giveUp?.(stored, reason, lastError);
       await deps.deadLetters.park({
-        subscriberId: definition.subscriberId,
+        subscriberId: consumerId,
         event: stored,
         error: reason,
         attempts: Math.min(attempt, deps.options.maxAttempts),
@@ -89,14 +124,19 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
       });
     } catch (error) {
       // The transport tries the event again later; it is never skipped unparked.
-      deps.logger.error(`subscriber '${definition.subscriberId}' could not park ${stored.eventType} ${stored.eventId}`, {
+      deps.logger.error(`subscriber '${consumerId}' could not park ${stored.eventType} ${stored.eventId}`, {
         reason,
         parkError: String(error),
       });
       throw error;
     }
-    deps.logger.error(`subscriber '${definition.subscriberId}' parked ${stored.eventType} ${stored.eventId}`, { reason });
+    deps.logger.error(`subscriber '${consumerId}' parked ${stored.eventType} ${stored.eventId}`, { reason });
   };
+}
+
+/** Errors that the next try would meet again: an unknown type, JSON that does not parse. */
+function isUndecodableError(error: unknown): boolean {
+  return error instanceof UnknownEventTypeError || error instanceof SyntaxError || error instanceof UndecodableMessageError;
 }
 
 /** Error texts can be huge (a stack, a response body); a reason to read needs only the start. */

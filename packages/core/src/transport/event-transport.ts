@@ -8,6 +8,11 @@ export interface SubscriptionRequest {
   /** Event types the subscriber handles; a transport may skip others without calling `handle`. */
   readonly eventTypes: readonly string[];
   /**
+   * Hand every entry of the streams to `handle`, whatever its type: a command
+   * channel must answer commands no handler knows. Default false.
+   */
+  readonly everyEventType?: boolean;
+  /**
    * Handles one event. A transport calls it in order per aggregate, at least
    * once per event, and runs different aggregates concurrently. It resolves
    * once the event is done with (handled, or parked after its retries); only

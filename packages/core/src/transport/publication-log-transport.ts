@@ -61,7 +61,7 @@ export class PublicationLogTransport implements EventTransport {
 class LogSubscription implements Subscription {
   readonly subscriberId: string;
   private readonly queues: AggregateQueues;
-  private readonly eventTypes: Set<string>;
+  private readonly eventTypes?: Set<string>;
   private readonly aggregateTypes: Set<string>;
   private readonly logger: Logger;
   private cursor: number;
@@ -86,7 +86,7 @@ class LogSubscription implements Subscription {
     this.subscriberId = request.subscriberId;
     this.cursor = start;
     this.saved = start;
-    this.eventTypes = new Set(request.eventTypes);
+    this.eventTypes = request.everyEventType ? undefined : new Set(request.eventTypes);
     this.aggregateTypes = new Set(request.aggregateTypes);
     this.logger = options.logger ?? consoleLogger;
     this.queues = new AggregateQueues(request.handle, start, () => this.progressed());
@@ -146,7 +146,7 @@ class LogSubscription implements Subscription {
         }
         for (const event of events) {
           this.cursor = event.position;
-          if (this.eventTypes.has(event.eventType) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
+          if ((this.eventTypes?.has(event.eventType) ?? true) && this.aggregateTypes.has(event.aggregateType)) this.queues.dispatch(event);
           else this.queues.skip(this.cursor);
         }
         if (events.length < batchSize) await this.nothingNew(pollIntervalMs);

@@ -33,14 +33,17 @@ const EVENT_TYPE = Symbol.for('eventloom:event-type');
 export class EventTypeRegistry {
   private readonly byName = new Map<string, EventTypeInfo>();
 
+  /** `kind` names what this registry holds in its errors: events here, commands and replies in messageTypes. */
+  constructor(private readonly kind: { readonly decorator: string; readonly noun: string } = { decorator: 'Event', noun: 'event' }) {}
+
   register(cls: Class, type: string, options: EventOptions = {}): void {
     if (!type || typeof type !== 'string') {
-      throw new InvalidDefinitionError(`@Event on ${cls.name} needs a non-empty type name, e.g. @Event('${cls.name}').`);
+      throw new InvalidDefinitionError(`@${this.kind.decorator} on ${cls.name} needs a non-empty type name, e.g. @${this.kind.decorator}('${cls.name}').`);
     }
     const existing = this.byName.get(type);
     if (existing && existing.cls !== cls) {
       throw new InvalidDefinitionError(
-        `Event type '${type}' is declared twice (${existing.cls.name} and ${cls.name}). Each event type name must be unique.`,
+        `${capitalised(this.kind.noun)} type '${type}' is declared twice (${existing.cls.name} and ${cls.name}). Each ${this.kind.noun} type name must be unique.`,
       );
     }
     this.byName.set(type, {
@@ -62,7 +65,7 @@ export class EventTypeRegistry {
     const type = Reflect.getOwnMetadata(EVENT_TYPE, cls) as string | undefined;
     if (!type) {
       throw new InvalidDefinitionError(
-        `${cls.name} is not an event class. Decorate it with @Event('${cls.name}').`,
+        `${cls.name} is not ${article(this.kind.noun)} ${this.kind.noun} class. Decorate it with @${this.kind.decorator}('${cls.name}').`,
       );
     }
     return type;
@@ -99,6 +102,14 @@ export class EventTypeRegistry {
   private isPlain(info: EventTypeInfo): boolean {
     return (info.plain ??= isPlainClass(info.cls));
   }
+}
+
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function article(noun: string): string {
+  return /^[aeiou]/.test(noun) ? 'an' : 'a';
 }
 
 export const eventTypes = new EventTypeRegistry();

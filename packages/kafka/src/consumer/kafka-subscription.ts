@@ -13,6 +13,7 @@ import {
 import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { decodePublishedEvent } from '../wire/published-event-codec';
+import { decodeTramMessage } from '../wire/tram-message-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 import type { KafkaTransportOptions } from './kafka-transport';
@@ -35,7 +36,8 @@ export interface SubscriptionDependencies {
  */
 export class KafkaSubscription implements Subscription {
   readonly subscriberId: string;
-  private readonly eventTypes: Set<string>;
+  /** Undefined: every type (a command channel answers commands it does not know). */
+  private readonly eventTypes?: Set<string>;
   private readonly handled: HandledVersions;
   private readonly consumer: Consumer;
   /** Next offset to handle, per "topic:partition", as far as this member got. */
@@ -54,7 +56,7 @@ export class KafkaSubscription implements Subscription {
     private readonly deps: SubscriptionDependencies,
   ) {
     this.subscriberId = request.subscriberId;
-    this.eventTypes = new Set(request.eventTypes);
+    this.eventTypes = request.everyEventType ? undefined : new Set(request.eventTypes);
     this.handled = new HandledVersions(deps.options.dedupeCapacity);
     const timings = deps.options.consumer ?? {};
     this.consumer = deps.kafka.consumer({
@@ -180,13 +182,14 @@ export class KafkaSubscription implements Subscription {
   }
 
   private itemFor(topic: string, partition: number, message: EachBatchPayload['batch']['messages'][number]): BatchItem {
-    const decoded = decodePublishedEvent({ topic, partition, ...message });
+    const tram = decodeTramMessage({ topic, partition, ...message });
+    const decoded = tram ? ({ ok: true, event: tram } as const) : decodePublishedEvent({ topic, partition, ...message });
     if (!decoded.ok) {
       const event = decoded.event;
       return { offset: message.offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
-    if (!this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };
+    if (this.eventTypes && !this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };
     if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset: message.offset, key: '' };
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {

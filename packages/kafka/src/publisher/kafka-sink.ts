@@ -5,6 +5,7 @@ import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka, unreachable } from '../kafka-client';
 import { encodePublishedEvent } from '../wire/published-event-codec';
+import { encodeTramMessage, isCommandOrReply } from '../wire/tram-message-codec';
 import { ensureTopics } from '../topics';
 import { KafkaTopology, KafkaTopologyOptions, topologyOf } from '../topology';
 
@@ -78,7 +79,7 @@ export class KafkaSink implements PublicationSink {
     const producer = this.producer;
     const admin = this.admin;
     if (!producer || !admin) throw new Error('KafkaSink.send before start()');
-    const encoded = events.map((event) => ({ topic: this.topology.topicOf(event.aggregateType), message: encodePublishedEvent(event, event.metadataJson) }));
+    const encoded = events.map((event) => ({ topic: this.topology.topicOf(event.aggregateType), message: isCommandOrReply(event) ? encodeTramMessage(event) : encodePublishedEvent(event, event.metadataJson) }));
     await ensureTopics(admin, encoded.map((e) => e.topic), this.topology.partitions, this.knownTopics);
     let chunk = new Map<string, Message[]>();
     let bytes = 0;

@@ -29,7 +29,7 @@ describe('migrate', () => {
 
   it('creates the tables once and does nothing the second time', async () => {
     const database = await fresh('mig_twice');
-    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3], version: SCHEMA_VERSION });
+    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4], version: SCHEMA_VERSION });
     expect(await migrate(database.url)).toEqual({ applied: [], version: SCHEMA_VERSION });
     expect(await tablesOf(database)).toEqual([
       'entities',
@@ -38,6 +38,8 @@ describe('migrate', () => {
       'parked_events',
       'rebuild_marks',
       'received_events',
+      'received_messages',
+      'saga_instance',
       'snapshots',
       'subscriber_positions',
     ]);
@@ -52,8 +54,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
@@ -67,7 +69,7 @@ describe('migrate', () => {
     expect(await runCli(['migrate', `--mysql=${database.url}`, '--table-prefix=svc_'], io)).toBe(0);
     expect(lines).toEqual([
       `Created database '${database.name}'.`,
-      `Migrated ${database.url} (table prefix 'svc_') to schema version ${SCHEMA_VERSION} (applied 1, 2, 3).`,
+      `Migrated ${database.url} (table prefix 'svc_') to schema version ${SCHEMA_VERSION} (applied 1, 2, 3, 4).`,
       `${database.url} (table prefix 'svc_') is already at schema version ${SCHEMA_VERSION}.`,
     ]);
     expect(await tablesOf(database)).toContain('svc_events');

@@ -104,6 +104,38 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 4,
+    name: 'messaging: received messages and saga instances',
+    // Outbox messages need no table of their own: they are rows of the events table (entity_version 0),
+    // so the one sequencer gives them positions with the events and every publisher delivers them.
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.receivedMessages} (
+        consumer_id VARCHAR(255) NOT NULL,
+        message_id VARCHAR(255) NOT NULL,
+        creation_time DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+        PRIMARY KEY (consumer_id, message_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS ${t.sagaInstances} (
+        saga_type VARCHAR(255) NOT NULL,
+        saga_id VARCHAR(100) NOT NULL,
+        status VARCHAR(16) NOT NULL,
+        saga_data_json LONGTEXT NOT NULL,
+        step INT NOT NULL,
+        compensating TINYINT NOT NULL,
+        request_id VARCHAR(36) NULL,
+        attempt INT NOT NULL,
+        deadline DATETIME(6) NULL,
+        reason TEXT NULL,
+        version BIGINT NOT NULL,
+        created_at DATETIME(6) NOT NULL,
+        updated_at DATETIME(6) NOT NULL,
+        PRIMARY KEY (saga_type, saga_id),
+        KEY ix_saga_instance_deadline (saga_type, status, deadline),
+        KEY ix_saga_instance_status (saga_type, status, created_at)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 /** The schema version this package reads and writes. */

@@ -11,6 +11,9 @@ export interface TableNames {
   readonly subscriberPositions: string;
   readonly parkedEvents: string;
   readonly rebuildMarks: string;
+  /** Tram's `received_messages`: messages each consumer handled, marked in its own transaction. */
+  readonly receivedMessages: string;
+  readonly sagaInstances: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -36,5 +39,7 @@ export function tableNames(prefix = ''): TableNames {
     subscriberPositions: quote('subscriber_positions'),
     parkedEvents: quote('parked_events'),
     rebuildMarks: quote('rebuild_marks'),
+    receivedMessages: quote('received_messages'),
+    sagaInstances: quote('saga_instance'),
   };
 }

@@ -3,3 +3,5 @@ export * from './event-store-contract';
 export * from './transport-contract';
 export * from './dead-letter-store-contract';
 export * from './contract-model';
+export * from './messaging-contract';
+export * from './messaging-model';
