@@ -95,7 +95,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     this.assertOpen();
     for (const message of messages) {
       const position = this.log.length + 1;
-      this.log.push({ ...message, version: position, position });
+      this.log.push(kept({ ...message, version: position }, position));
     }
     for (const listener of this.listeners) listener();
   }
