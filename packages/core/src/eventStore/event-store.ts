@@ -52,5 +52,7 @@ export interface EventStore {
   append(request: AppendRequest): Promise<void>;
   /** Every event of one aggregate, from the first (no snapshot). */
   readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]>;
+  /** Resolves when the store answers (a round trip to its database), for readiness; rejects naming what is unreachable. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }
