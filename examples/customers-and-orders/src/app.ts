@@ -10,6 +10,7 @@ import { OrderWorkflow } from './workflows/order-workflow';
 import { OrderHistoryStore } from './views/order-history/order-history.store';
 import { OrderHistorySubscriber } from './views/order-history/order-history.subscriber';
 import { orderHistoryRoutes } from './views/order-history/order-history.routes';
+import { healthRoutes } from './health/health.routes';
 
 export interface RunningApp {
   readonly url: string;
@@ -37,6 +38,7 @@ export async function startApp(
     app.register(customerRoutes, { repository });
     app.register(orderRoutes, { repository, customerExists });
     app.register(orderHistoryRoutes, { store: orderHistory });
+    app.register(healthRoutes, { eventloom });
   });
   return listen(api, port, close);
 }

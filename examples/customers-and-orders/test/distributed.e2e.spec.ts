@@ -1,95 +1,68 @@
-import { ChildProcess, fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { call, eventually } from './http-client';
-import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { DistributedDeployment, startDistributed } from './distributed-deployment';
+import { runCreditScenario, runRoutingScenario, runValidationScenario } from './scenario';
 
-// The three services as separate processes, over the real MariaDB and Kafka
-// (started by `npm test`), each with its own database. Names are unique per
-// run (time and randomness: other runs may share the servers) so that runs never
-// share databases, topics or consumer groups.
-const run = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-const dist = path.join(__dirname, '..', 'dist', 'distributed');
+// `npm run start:distributed`: the three services as separate processes, over the real
+// MariaDB and Kafka (started by `npm test`), each with its own database.
 const server = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function start(service: string, port: number): Promise<ChildProcess> {
-  const child = fork(path.join(dist, `${service}.js`), {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      EVENTLOOM_DATABASE_PREFIX: `${run}_`,
-      EVENTLOOM_TOPIC_PREFIX: `${run}.`,
-      EVENTLOOM_GROUP_PREFIX: `${run}.`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service} did not start in 60 s:\n${output}`)), 60_000);
-    child.stdout!.on('data', () => {
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${service} exited with ${code}:\n${output}`));
-    });
-  });
-}
-
 describe('Customers & Orders as separate services over MySQL and Kafka', () => {
-  const children: ChildProcess[] = [];
-  let urls: ScenarioUrls;
+  let deployment: DistributedDeployment;
 
   beforeAll(async () => {
-    const [customers, views, orders] = [await freePort(), await freePort(), await freePort()];
-    children.push(...(await Promise.all([start('customer-service', customers), start('order-history-service', views), start('order-service', orders)])));
-    urls = { customers: `http://127.0.0.1:${customers}`, orders: `http://127.0.0.1:${orders}`, views: `http://127.0.0.1:${views}` };
+    deployment = await startDistributed();
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(
-      children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : (child.once('exit', resolve), child.kill('SIGTERM'))))),
-    );
-    const connection = await mysql.createConnection(server);
-    for (const db of ['customers', 'orders', 'order_history']) await connection.query(`DROP DATABASE IF EXISTS \`${run}_${db}\``);
-    await connection.end();
+    await deployment?.stop();
+  }, 60_000);
+
+  it('reads your writes across services: an order for a customer created a moment ago is accepted, right after the ready line', async () => {
+    const { urls } = deployment;
+    const customer = await call(urls.customers, 'POST', '/customers', { name: 'Quick', creditLimit: { amount: 100 } });
+    expect(customer.status).toBe(201);
+    const order = await call(urls.orders, 'POST', '/orders', { customerId: customer.body.customerId, orderTotal: { amount: 60 } });
+    expect(order).toEqual({ status: 201, body: { orderId: expect.any(String) } });
+    await eventually(() => call(urls.orders, 'GET', `/orders/${order.body.orderId}`), (r) => r.body.state === 'APPROVED');
+  }, 60_000);
+
+  it('answers GET /health (alive) and GET /health/ready (store, publisher, subscriptions) on each service', async () => {
+    const { urls } = deployment;
+    const subscribers = {
+      [urls.customers]: ['customerWorkflow'],
+      [urls.views]: ['orderHistory'],
+      [urls.orders]: ['orderService.knownCustomers', 'orderWorkflow'],
+    };
+    for (const [url, ids] of Object.entries(subscribers)) {
+      expect(await call(url, 'GET', '/health')).toEqual({ status: 200, body: { status: 'alive' } });
+      const ready = await call(url, 'GET', '/health/ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body.ready).toBe(true);
+      expect(ready.body.checks.map((c: { component: string }) => c.component).sort()).toEqual(
+        ['publisher', 'store', ...ids.map((id) => `subscription ${id}`)].sort(),
+      );
+      expect(ready.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
+    }
   }, 60_000);
 
   it('runs the credit scenario across the services', async () => {
-    await runCreditScenario(urls);
+    await runCreditScenario(deployment.urls);
   }, 90_000);
 
   it('answers bad input with 400 and unknown ids with 404', async () => {
-    await runValidationScenario(urls);
+    await runValidationScenario(deployment.urls);
   }, 60_000);
 
   it('reads any body as JSON, and answers unknown routes with 404 and wrong methods with 405', async () => {
-    await runRoutingScenario(urls);
+    await runRoutingScenario(deployment.urls);
   }, 60_000);
 
   it('keeps each database private: the order service stores no customer events', async () => {
+    const { urls } = deployment;
     const { body } = await call(urls.customers, 'POST', '/customers', { name: 'Private', creditLimit: { amount: 5 } });
-    await eventually(
-      () => call(urls.orders, 'POST', '/orders', { customerId: body.customerId, orderTotal: { amount: 1 } }),
-      (r) => r.status === 201,
-    );
-    const connection = await mysql.createConnection(`${server}/${run}_orders`);
+    expect((await call(urls.orders, 'POST', '/orders', { customerId: body.customerId, orderTotal: { amount: 1 } })).status).toBe(201);
+    const connection = await mysql.createConnection(`${server}/${deployment.databaseOf('orders')}`);
     const [rows] = await connection.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM events WHERE entity_type = 'Customer'");
     await connection.end();
     expect(Number(rows[0].n)).toBe(0);

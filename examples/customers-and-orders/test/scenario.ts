@@ -15,10 +15,9 @@ export async function runCreditScenario(urls: ScenarioUrls): Promise<void> {
   expect(created.status).toBe(201);
   const { customerId } = created.body;
 
-  const first = await eventually(
-    () => call(urls.orders, 'POST', '/orders', { customerId, orderTotal: { amount: 720 } }),
-    (r) => r.status === 201, // a separate order service learns of the customer asynchronously
-  );
+  // At once: a separate order service that has not seen the customer yet waits for its replica (read-your-writes).
+  const first = await call(urls.orders, 'POST', '/orders', { customerId, orderTotal: { amount: 720 } });
+  expect(first.status).toBe(201);
   const firstOrder = await eventually(
     () => call(urls.orders, 'GET', `/orders/${first.body.orderId}`),
     (r) => r.body.state !== 'PENDING',

@@ -39,6 +39,7 @@ export type { DeliveryOptions } from './subscribers/delivery';
 export { Eventloom } from './runtime/eventloom';
 export type { DeliveryOverrides, EventloomOptions } from './runtime/eventloom';
 export { consoleLogger, silentLogger } from './runtime/logger';
+export type { HealthCheck, HealthOptions, HealthReport } from './health/health-report';
 export type { Logger } from './runtime/logger';
 
 // Parked events: inspect, retry or discard them (the stores themselves come from a back end).

@@ -16,7 +16,7 @@ export type { AggregateStream, AppendRequest, EventStore, LoadOptions, Snapshot 
 export type { PublicationLog, Publisher, PublisherStatus } from './publication/publication-log';
 export type { PublicationSink, SequencedEvent } from './publication/publication-sink';
 
-export type { EventTransport, Subscription, SubscriptionRequest } from './transport/event-transport';
+export type { EventTransport, Subscription, SubscriptionRequest, SubscriptionStatus } from './transport/event-transport';
 export { aggregateKey } from './transport/aggregate-key';
 export { AggregateQueues } from './transport/aggregate-queues';
 export { InMemoryCheckpointStore } from './transport/checkpoints';

@@ -204,6 +204,11 @@ export class MySqlEventStore implements EventStore {
     connection.release();
   }
 
+  /** One round trip to the database, for readiness; an outage rejects with MySqlUnreachableError naming host:port. */
+  async ping(): Promise<void> {
+    await this.query('SELECT 1', []);
+  }
+
   async close(): Promise<void> {
     this.closing ??= this.pool.end();
     await this.closing;

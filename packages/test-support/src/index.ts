@@ -5,3 +5,8 @@ export type { ReadMessage } from './kafka-broker';
 export { ChildPublisher, publisherCli, slowedPublisherProgram } from './child-publisher';
 export { eventually } from '@eventloom/testing';
 export * from './counters';
+export { freePort } from './free-port';
+export { startPrivateMariaDb } from './private-mariadb';
+export type { PrivateMariaDb } from './private-mariadb';
+export { startPrivateKafka } from './private-kafka';
+export type { PrivateKafka } from './private-kafka';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { listen } from '../app';
 import { customerRoutes } from '../customers/customer.routes';
+import { healthRoutes } from '../health/health.routes';
 import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { CustomerWorkflow } from '../workflows/customer-workflow';
@@ -12,6 +13,9 @@ runService('customer service', async () => {
   const config = serviceConfig('customers', 8081);
   const runtime = await mysqlRuntime(config);
   await runtime.eventloom.subscribe(new CustomerWorkflow());
-  const api = await jsonApi((app) => app.register(customerRoutes, { repository: runtime.eventloom.repository }));
+  const api = await jsonApi((app) => {
+    app.register(customerRoutes, { repository: runtime.eventloom.repository });
+    app.register(healthRoutes, { eventloom: runtime.eventloom });
+  });
   return listen(api, config.port, () => runtime.close());
 });

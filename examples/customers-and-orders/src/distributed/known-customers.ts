@@ -1,5 +1,6 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { sleep } from '@eventloom/core/spi';
 import { MySqlViews } from '@eventloom/mysql';
 import { CustomerCreated } from '../customers/customer.events';
 
@@ -27,5 +28,21 @@ export class KnownCustomers {
   async exists(customerId: string): Promise<boolean> {
     const [rows] = await this.views.pool.execute<RowDataPacket[]>('SELECT 1 FROM known_customers WHERE customer_id = ?', [customerId]);
     return rows.length > 0;
+  }
+
+  /**
+   * Read-your-writes across services: a customer created a moment ago may not
+   * have reached this replica yet, so an unknown id is looked up again for up
+   * to `waitMs` before it counts as unknown. Asks the table (not this
+   * process's handler), as another instance of the service may be the one
+   * that receives the event.
+   */
+  async existsWithin(customerId: string, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (await this.exists(customerId)) return true;
+      if (Date.now() >= deadline) return false;
+      await sleep(Math.min(50, Math.max(0, deadline - Date.now())));
+    }
   }
 }

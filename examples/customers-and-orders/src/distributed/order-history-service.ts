@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { listen } from '../app';
+import { healthRoutes } from '../health/health.routes';
 import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../views/order-history/mysql-order-history.store';
@@ -15,6 +16,9 @@ runService('order-history view service', async () => {
   const store = new MySqlOrderHistoryStore(runtime.views);
   await store.migrate();
   await runtime.eventloom.subscribe(new OrderHistorySubscriber(store));
-  const api = await jsonApi((app) => app.register(orderHistoryRoutes, { store }));
+  const api = await jsonApi((app) => {
+    app.register(orderHistoryRoutes, { store });
+    app.register(healthRoutes, { eventloom: runtime.eventloom });
+  });
   return listen(api, config.port, () => runtime.close());
 });

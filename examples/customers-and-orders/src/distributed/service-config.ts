@@ -9,5 +9,13 @@ export function serviceConfig(database: string, defaultPort: number) {
     brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     topicPrefix: process.env.EVENTLOOM_TOPIC_PREFIX,
     groupIdPrefix: process.env.EVENTLOOM_GROUP_PREFIX,
+    // How long the order service looks for a customer its replica has not seen yet (read-your-writes).
+    replicaWaitMs: milliseconds('REPLICA_WAIT_MS', process.env.REPLICA_WAIT_MS ?? '10000'),
   };
+}
+
+function milliseconds(name: string, value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`${name} must be a whole number of milliseconds (0 or more), got '${value}'.`);
+  return ms;
 }

@@ -1,10 +1,14 @@
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import path from 'node:path';
+import { sleep } from '@eventloom/core/spi';
 
 /**
  * `npm run start:distributed`: makes sure MariaDB and a Kafka broker answer
  * (starting them when needed), then runs the three services as separate
- * processes, each with its own database and an in-process publisher.
+ * processes, each with its own database and an in-process publisher, and
+ * says so once all three answer GET /health/ready. PORT moves them: the
+ * customer service listens on PORT (default 8081), the view on PORT+1, the
+ * orders on PORT+2.
  */
 if ((process.env.SAGA_STYLE ?? 'choreography') !== 'choreography') {
   console.error(`SAGA_STYLE=${process.env.SAGA_STYLE}: the distributed example runs the choreography only so far (orchestration runs embedded: SAGA_STYLE=orchestration npm start).`);
@@ -14,8 +18,16 @@ const root = path.resolve(__dirname, '..', '..', '..', '..');
 execFileSync('bash', [path.join(root, 'scripts', 'ensure-mariadb.sh')], { stdio: 'inherit' });
 if (!process.env.KAFKA_BROKERS) execFileSync('bash', [path.join(root, 'scripts', 'kafka.sh'), 'ensure'], { stdio: 'inherit' });
 
-const services = ['customer-service', 'order-history-service', 'order-service'];
-const children: ChildProcess[] = services.map((name) => fork(path.join(__dirname, `${name}.js`), { stdio: 'inherit' }));
+const base = Number(process.env.PORT ?? 8081);
+if (!Number.isInteger(base) || base < 1 || base > 65533) throw new Error(`PORT must be an integer between 1 and 65533 (the first of three ports), got '${process.env.PORT}'.`);
+const services = [
+  { name: 'customer-service', what: 'customers', port: base },
+  { name: 'order-history-service', what: 'order-history view', port: base + 1 },
+  { name: 'order-service', what: 'orders', port: base + 2 },
+];
+const children: ChildProcess[] = services.map(({ name, port }) =>
+  fork(path.join(__dirname, `${name}.js`), { stdio: 'inherit', env: { ...process.env, PORT: String(port) } }),
+);
 let stopping = false;
 const stopAll = () => {
   stopping = true;
@@ -32,4 +44,29 @@ for (const child of children) {
 }
 process.once('SIGINT', stopAll);
 process.once('SIGTERM', stopAll);
-console.log('Customers & Orders, distributed: customers on :8081, order-history view on :8082, orders on :8083');
+
+/** Polls GET /health/ready until it answers 200; says once a minute what it still waits for. */
+async function ready(url: string): Promise<void> {
+  let lastSaid = Date.now();
+  let reason = 'not listening yet';
+  while (!stopping) {
+    try {
+      const response = await fetch(`${url}/health/ready`);
+      if (response.ok) return;
+      reason = ((await response.json()) as { error: string }).error;
+    } catch {
+      reason = 'not listening yet';
+    }
+    if (Date.now() - lastSaid > 60_000) {
+      console.log(`still waiting for ${url}: ${reason}`);
+      lastSaid = Date.now();
+    }
+    await sleep(200);
+  }
+}
+
+void Promise.all(services.map(({ port }) => ready(`http://127.0.0.1:${port}`))).then(() => {
+  if (stopping) return;
+  const where = services.map(({ what, port }) => `${what} on :${port}`).join(', ');
+  console.log(`Customers & Orders, distributed, ready: ${where}`);
+});

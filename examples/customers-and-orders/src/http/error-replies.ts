@@ -11,6 +11,11 @@ export function badRequest(message: string): Error & { statusCode: number } {
   return Object.assign(new Error(message), { statusCode: 400 });
 }
 
+/** An error the API answers with 503 and its message: something needed is unavailable for now. */
+export function serviceUnavailable(message: string): Error & { statusCode: number } {
+  return Object.assign(new Error(message), { statusCode: 503 });
+}
+
 /** What the API answers for an error: the model's errors by kind, Fastify's (bad input, body too large) by their status. */
 export function errorReply(error: unknown, request: FastifyRequest): ErrorReply {
   // The schema sees null both for no body and for a JSON null; only the first is worth its own message.
@@ -24,7 +29,7 @@ export function errorReply(error: unknown, request: FastifyRequest): ErrorReply 
   if (isInfrastructureFailure(error)) {
     return { status: 503, body: { error: `A service this one needs is unavailable (${(error as Error).message}); try again shortly.` } };
   }
-  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+  if (isFastifyError(error) && error.statusCode !== undefined && ((error.statusCode >= 400 && error.statusCode < 500) || error.statusCode === 503)) {
     return { status: error.statusCode, body: { error: error.message } };
   }
   return { status: 500, body: { error: 'Internal error; see the server log.' } };

@@ -53,6 +53,8 @@ export interface EventStore {
   append(request: AppendRequest): Promise<void>;
   /** Every event of one aggregate, from the first (no snapshot). */
   readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]>;
+  /** Resolves when the store answers (a round trip to its database), for readiness; rejects naming what is unreachable. */
+  ping?(): Promise<void>;
   close(): Promise<void>;
   /**
    * The aggregate cache a repository over this store uses when its own

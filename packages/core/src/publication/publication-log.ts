@@ -47,5 +47,7 @@ export interface Publisher {
    * (by whichever instance leads).
    */
   published(): Promise<void>;
+  /** True when some instance (this one or another) leads, for readiness; rejects when that cannot be asked (database down). */
+  hasLeader?(): Promise<boolean>;
   stop(): Promise<void>;
 }

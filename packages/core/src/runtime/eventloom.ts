@@ -8,6 +8,9 @@ import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscribe
 import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
 import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
+import { defaultHealth, HealthCheck, HealthOptions, HealthReport } from '../health/health-report';
+import { ProgressWatch } from '../health/progress-watch';
+import { boundedCheck } from '../health/health-checks';
 
 export interface EventloomOptions {
   readonly eventStore: EventStore;
@@ -22,6 +25,8 @@ export interface EventloomOptions {
   readonly repository?: RepositoryOptions;
   readonly delivery?: Partial<DeliveryOptions>;
   readonly logger?: Logger;
+  /** When a subscription counts as stalled, and how long a readiness check may take (see health()). */
+  readonly health?: Partial<HealthOptions>;
 }
 
 /** Overrides for a delivery built outside a subscription (retrying parked events, a rebuild). */
@@ -43,6 +48,8 @@ export class Eventloom {
   private readonly logger: Logger;
   private readonly delivery: DeliveryOptions;
   private readonly subscriptions = new Map<string, Subscription>();
+  private readonly progress = new Map<string, ProgressWatch>();
+  private readonly healthOptions: HealthOptions;
   private closed = false;
 
   constructor(options: EventloomOptions) {
@@ -55,6 +62,7 @@ export class Eventloom {
     this.repository = new AggregateRepository(options.eventStore, options.repository);
     this.logger = options.logger ?? consoleLogger;
     this.delivery = { ...defaultDelivery, ...options.delivery };
+    this.healthOptions = { ...defaultHealth, ...options.health };
   }
 
   /** Starts a subscriber instance (a class decorated with @EventSubscriber). */
@@ -65,18 +73,23 @@ export class Eventloom {
     const placeholder: Subscription = { subscriberId: definition.subscriberId, close: async () => {} };
     this.subscriptions.set(definition.subscriberId, placeholder);
     let subscriptionClosed = false;
+    const handle = eventDelivery(subscriber, definition, {
+      repository: this.repository,
+      deadLetters: this.deadLetters,
+      logger: this.logger,
+      options: this.delivery,
+      isClosed: () => this.closed || subscriptionClosed,
+    });
+    const progress = new ProgressWatch();
     try {
       const subscription = await this.transport.subscribe({
         subscriberId: definition.subscriberId,
         aggregateTypes: aggregateTypesOf(definition),
         eventTypes: [...definition.handlers.keys()],
-        handle: eventDelivery(subscriber, definition, {
-          repository: this.repository,
-          deadLetters: this.deadLetters,
-          logger: this.logger,
-          options: this.delivery,
-          isClosed: () => this.closed || subscriptionClosed,
-        }),
+        handle: async (event) => {
+          await handle(event);
+          progress.progressed();
+        },
         deadLetters: this.deadLetters,
       });
       // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
@@ -84,10 +97,14 @@ export class Eventloom {
         subscription,
         () => (subscriptionClosed = true),
         (closed) => {
-          if (this.subscriptions.get(definition.subscriberId) === closed) this.subscriptions.delete(definition.subscriberId);
+          if (this.subscriptions.get(definition.subscriberId) === closed) {
+            this.subscriptions.delete(definition.subscriberId);
+            this.progress.delete(definition.subscriberId);
+          }
         },
       );
       this.subscriptions.set(definition.subscriberId, tracked);
+      this.progress.set(definition.subscriberId, progress);
       return tracked;
     } catch (error) {
       this.subscriptions.delete(definition.subscriberId);
@@ -113,6 +130,50 @@ export class Eventloom {
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */
   async caughtUp(): Promise<void> {
     await caughtUpTogether(() => [...this.subscriptions.values()]);
+  }
+
+  /**
+   * Whether this service can do its work now (a readiness probe): the event
+   * store answers, the transport's publisher has a leader (where the
+   * transport knows its publisher), and every subscription is joined and not
+   * stalled (events waiting and none handled for `health.stallAfterMs`).
+   * Each check is bounded by `health.checkTimeoutMs`; none throws.
+   */
+  async health(): Promise<HealthReport> {
+    if (this.closed) return { ready: false, checks: [{ component: 'eventloom', ok: false, detail: 'closed' }] };
+    const { checkTimeoutMs } = this.healthOptions;
+    const checks: Array<Promise<HealthCheck>> = [];
+    const { eventStore, transport } = this;
+    if (eventStore.ping) {
+      checks.push(boundedCheck('store', checkTimeoutMs, async () => (await eventStore.ping!(), { ok: true, detail: 'answers' })));
+    }
+    const publisher = transport.publisher;
+    if (publisher?.hasLeader) {
+      checks.push(
+        boundedCheck('publisher', checkTimeoutMs, async () => {
+          if (publisher.status().leader) return { ok: true, detail: 'this instance leads' };
+          return (await publisher.hasLeader!()) ? { ok: true, detail: 'another instance leads' } : { ok: false, detail: 'no instance leads' };
+        }),
+      );
+    }
+    for (const [subscriberId, subscription] of this.subscriptions) {
+      if (!subscription.status) continue;
+      const progress = this.progress.get(subscriberId);
+      checks.push(
+        boundedCheck(`subscription ${subscriberId}`, checkTimeoutMs, async () => {
+          const { joined, lag, problem } = await subscription.status!();
+          if (problem) return { ok: false, detail: problem };
+          if (!joined) return { ok: false, detail: 'not joined yet' };
+          const stalledMs = progress?.stalledFor(lag) ?? 0;
+          if (stalledMs >= this.healthOptions.stallAfterMs) {
+            return { ok: false, detail: `stalled: ${lag} events waiting and none handled for ${Math.round(stalledMs / 1000)} s` };
+          }
+          return { ok: true, detail: lag > 0 ? `${lag} events waiting` : 'caught up' };
+        }),
+      );
+    }
+    const results = await Promise.all(checks);
+    return { ready: results.every((c) => c.ok), checks: results };
   }
 
   async close(): Promise<void> {

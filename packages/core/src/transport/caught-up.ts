@@ -24,6 +24,7 @@ export function trackedSubscription(subscription: Subscription, beforeClose: () 
     caughtUp: subscription.caughtUp && (() => subscription.caughtUp!()),
     idle: subscription.idle && (() => subscription.idle!()),
     position: subscription.position && (() => subscription.position!()),
+    status: subscription.status && (() => subscription.status!()),
     close: async () => {
       beforeClose();
       await subscription.close();

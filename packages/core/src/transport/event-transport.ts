@@ -1,5 +1,6 @@
 import { StoredEvent } from '../typing/stored-event';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
+import { Publisher } from '../publication/publication-log';
 
 export interface SubscriptionRequest {
   readonly subscriberId: string;
@@ -35,7 +36,22 @@ export interface Subscription {
   idle?(): boolean;
   /** The position up to which every event is handled (where the transport tracks positions). */
   position?(): number;
+  /**
+   * Whether the subscription reads its events and how many wait, for
+   * readiness (Eventloom.health()); rejects when the transport cannot tell
+   * (e.g. the broker does not answer).
+   */
+  status?(): Promise<SubscriptionStatus>;
   close(): Promise<void>;
+}
+
+export interface SubscriptionStatus {
+  /** True once the subscription reads its events: a Kafka consumer is a member of its group, a log reader has read. */
+  readonly joined: boolean;
+  /** Events stored for it and not yet handled, as far as the transport can see (0 when caught up). */
+  readonly lag: number;
+  /** Why it cannot read now, when it cannot. */
+  readonly problem?: string;
 }
 
 /**
@@ -44,5 +60,7 @@ export interface Subscription {
  */
 export interface EventTransport {
   subscribe(request: SubscriptionRequest): Promise<Subscription>;
+  /** The publisher that feeds this transport, when the transport knows it: readiness asks it whether some instance leads. */
+  readonly publisher?: Publisher;
   close(): Promise<void>;
 }

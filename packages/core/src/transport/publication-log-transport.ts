@@ -4,7 +4,7 @@ import { sleep } from '../runtime/backoff';
 import { consoleLogger, Logger } from '../runtime/logger';
 import { AggregateQueues } from './aggregate-queues';
 import { CheckpointStore } from './checkpoints';
-import { EventTransport, Subscription, SubscriptionRequest } from './event-transport';
+import { EventTransport, Subscription, SubscriptionRequest, SubscriptionStatus } from './event-transport';
 
 export interface PublicationLogTransportOptions {
   readonly log: PublicationLog;
@@ -76,6 +76,10 @@ class LogSubscription implements Subscription {
   private saving?: Promise<void>;
   private lastSave = 0;
   private saveTimer?: NodeJS.Timeout;
+  /** Set once a read of the log succeeded (the subscription has joined the publication). */
+  private reading = false;
+  /** Why reading fails, while it does. */
+  private readProblem?: string;
 
   constructor(
     private readonly request: SubscriptionRequest,
@@ -106,6 +110,11 @@ class LogSubscription implements Subscription {
 
   idle(): boolean {
     return this.queues.inFlight === 0;
+  }
+
+  /** Lag: events read from the log and not yet handled (the reader stays at most maxInFlight ahead of the handlers). */
+  async status(): Promise<SubscriptionStatus> {
+    return { joined: this.reading, lag: this.cursor - this.queues.watermark, problem: this.readProblem };
   }
 
   async caughtUp(): Promise<void> {
@@ -140,6 +149,8 @@ class LogSubscription implements Subscription {
         if (this.closed) return;
         this.woken = false;
         const events = await this.options.log.readPublished(this.cursor, batchSize);
+        this.reading = true;
+        this.readProblem = undefined;
         if (failingSince !== undefined) {
           this.logger.info(`subscriber '${this.subscriberId}' reads the publication again`, { afterMs: Date.now() - failingSince });
           failingSince = undefined;
@@ -151,6 +162,7 @@ class LogSubscription implements Subscription {
         }
         if (events.length < batchSize) await this.nothingNew(pollIntervalMs);
       } catch (error) {
+        this.readProblem = `cannot read the publication: ${String(error)}`;
         if (failingSince === undefined) {
           failingSince = Date.now();
           this.logger.error(`subscriber '${this.subscriberId}' cannot read the publication; retrying until it can`, { error: String(error) });

@@ -8,6 +8,7 @@ import {
   StoredEvent,
   Subscription,
   SubscriptionRequest,
+  SubscriptionStatus,
   supportsAggregateParking,
 } from '@eventloom/core/spi';
 import { GroupJoinTimeoutError } from '../errors';
@@ -46,6 +47,8 @@ export class KafkaSubscription implements Subscription {
   /** With holdBackAfterPark: aggregates with parked events, whose later events are parked too. */
   private heldBack?: Set<string>;
   private stopListening?: () => void;
+  /** True while this member is in its group (joined, not rebalancing, crashed or stopped). */
+  private member = false;
   private closing = false;
   private closed?: Promise<void>;
 
@@ -82,8 +85,11 @@ export class KafkaSubscription implements Subscription {
     } catch (error) {
       throw unreachable(error, this.deps.brokers);
     }
+    const { GROUP_JOIN, REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.member = true));
+    for (const left of [REBALANCING, CRASH, STOP, DISCONNECT]) this.consumer.on(left, () => (this.member = false));
     const joined = new Promise<void>((resolve) => {
-      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      const off = this.consumer.on(GROUP_JOIN, () => {
         off();
         resolve();
       });
@@ -114,6 +120,29 @@ export class KafkaSubscription implements Subscription {
   }
 
   /**
+   * Joined while a member of its group; lag: messages in its topics past what
+   * the group handled (this member's progress, or the group's committed
+   * offsets, whichever is further). Asks the broker, so it rejects while the
+   * broker does not answer.
+   */
+  async status(): Promise<SubscriptionStatus> {
+    const handled = await this.groupOffsets();
+    let lag = 0;
+    for (const topic of this.topics) {
+      for (const p of await this.deps.admin.fetchTopicOffsets(topic)) {
+        const tp = `${topic}:${p.partition}`;
+        lag += Math.max(0, Number(p.high) - Math.max(Number(p.low), this.progress.get(tp) ?? 0, handled.get(tp) ?? 0));
+      }
+    }
+    return { joined: this.member, lag };
+  }
+
+  private async groupOffsets(): Promise<Map<string, number>> {
+    const committed = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics: [...this.topics] });
+    return new Map(committed.flatMap((t) => t.partitions.map((p): [string, number] => [`${t.topic}:${p.partition}`, Number(p.offset)])));
+  }
+
+  /**
    * Resolves once every message that was in the topics at call time is
    * handled (by this member, or by another member of the group as far as its
    * committed offsets tell). With `publication`, first waits until every
@@ -129,8 +158,7 @@ export class KafkaSubscription implements Subscription {
       if (this.closing) return;
       let behind = [...targets].filter(([tp, high]) => (this.progress.get(tp) ?? 0) < high);
       if (behind.length > 0) {
-        const committed = await this.deps.admin.fetchOffsets({ groupId: this.deps.groupId, topics: [...this.topics] });
-        const byTp = new Map<string, number>(committed.flatMap((t) => t.partitions.map((p): [string, number] => [`${t.topic}:${p.partition}`, Number(p.offset)])));
+        const byTp = await this.groupOffsets();
         behind = behind.filter(([tp, high]) => (byTp.get(tp) ?? -1) < high);
       }
       if (behind.length === 0) return;

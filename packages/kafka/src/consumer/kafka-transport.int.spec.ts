@@ -14,6 +14,7 @@ import {
   deleteTopics,
   testAdmin,
   TestDatabase,
+  eventually,
   uniqueTopicPrefix,
 } from '@eventloom/test-support';
 import { insertEvents, interleavedEvents, TestEvent } from '../../test/events';
@@ -124,6 +125,41 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     expect(versions.size).toBe(1000);
     for (const list of versions.values()) expect(list).toEqual([1, 2, 3, 4, 5]);
     expect(world.recorder.calls.map((c) => c.position).sort((a, b) => a! - b!)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it('reports its subscription joined with its lag, and the service ready with the publisher leading', async () => {
+    await world.insert([added('health-1', 1), added('health-1', 2)]);
+    await world.eventloom.caughtUp();
+    const report = await world.eventloom.health();
+    expect(report).toEqual({
+      ready: true,
+      checks: [
+        { component: 'publisher', ok: true, detail: 'this instance leads' },
+        { component: 'subscription recorder', ok: true, detail: 'caught up' },
+      ],
+    });
+
+    // A subscriber whose handler holds every event: all of them wait, and its status says how many.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const transport = world.transport();
+    const held = await transport.subscribe({
+      subscriberId: 'held',
+      aggregateTypes: ['KCounter'],
+      eventTypes: ['KCounterAdded'],
+      handle: () => released,
+      deadLetters: world.deadLetters,
+    });
+    try {
+      await world.insert([added('health-2', 1), added('health-3', 1), added('health-4', 1)]);
+      await eventually(async () => (await held.status!()).lag === 5, 'five events waiting');
+      expect(await held.status!()).toEqual({ joined: true, lag: 5 });
+      release();
+      await eventually(async () => (await held.status!()).lag === 0, 'none waiting');
+    } finally {
+      release();
+      await transport.close();
+    }
   });
 
   it('skips event types the subscriber does not handle', async () => {

@@ -1,6 +1,6 @@
 import { Admin, Kafka, KafkaConfig } from 'kafkajs';
 import { ClosedError, consoleLogger, DuplicateSubscriberError, Logger } from '@eventloom/core';
-import { EventTransport, RebuildMarks, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core/spi';
+import { EventTransport, Publisher, RebuildMarks, Subscription, SubscriptionRequest, supportsAggregateParking } from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
 import { KafkaConfigurationError } from '../errors';
 import { connectAdmin, createKafka } from '../kafka-client';
@@ -32,7 +32,7 @@ export interface KafkaTransportOptions extends KafkaTopologyOptions {
   readonly holdBackAfterPark?: boolean;
   /** Positions at or below a subscriber's mark were handled by a rebuild and are skipped. */
   readonly rebuildMarks?: Pick<RebuildMarks, 'get'>;
-  /** Lets caughtUp() include events stored but not yet published. */
+  /** Lets caughtUp() include events stored but not yet published; a Publisher here also counts towards readiness (Eventloom.health()). */
   readonly publication?: PublicationProgress;
   /** Partitions one subscription processes at once (default 4). */
   readonly partitionsConsumedConcurrently?: number;
@@ -77,6 +77,12 @@ export class KafkaTransport implements EventTransport {
     this.logger = options.logger ?? consoleLogger;
     this.kafka = createKafka({ brokers: this.brokers, clientId: options.clientId ?? 'eventloom', logger: this.logger, config: options.kafkaConfig });
     this.topology = topologyOf(options, 'KafkaTransport');
+  }
+
+  /** The publisher given as `publication`, if it is one: Eventloom.health() asks it whether some instance leads. */
+  get publisher(): Publisher | undefined {
+    const publication = this.options.publication as Partial<Publisher> | undefined;
+    return typeof publication?.status === 'function' ? (publication as Publisher) : undefined;
   }
 
   /** The topic an aggregate type is published to. */

@@ -35,7 +35,7 @@ class InProcessTransport extends PublicationLogTransport {
 
   constructor(
     options: PublicationLogTransportOptions,
-    private readonly publisher: Publisher,
+    readonly publisher: Publisher,
   ) {
     super(options);
   }

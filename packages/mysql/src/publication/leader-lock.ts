@@ -80,7 +80,17 @@ export class LeaderLock {
   }
 }
 
-async function lockNameFor(connection: Connection, tablePrefix: string): Promise<string> {
+/**
+ * True when some connection (any instance's) holds the publisher lock of the
+ * database `sql` reads, for readiness: asks MySQL, so it also sees another
+ * process's leader.
+ */
+export async function publisherLockHeld(sql: Pick<Connection, 'query'>, tablePrefix: string): Promise<boolean> {
+  const [rows] = await sql.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) IS NOT NULL AS held', [await lockNameFor(sql, tablePrefix)]);
+  return Number(rows[0].held) === 1;
+}
+
+async function lockNameFor(connection: Pick<Connection, 'query'>, tablePrefix: string): Promise<string> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
   const name = `${rows[0].db ?? ''}.${tablePrefix}eventloom_publisher`;
   return name.length <= 64 ? name : `eventloom_publisher.${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;

@@ -5,7 +5,7 @@ import { describeError, positiveInteger, PublicationSink, Publisher, PublisherSt
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { MySqlConfigError } from '../errors';
 import { tableNames, TableNames } from '../schema/table-names';
-import { LeaderLock } from './leader-lock';
+import { LeaderLock, publisherLockHeld } from './leader-lock';
 import { serveLeaderTerm } from './leader-term';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
 import { waitUntilPublished } from './wait-published';
@@ -108,6 +108,10 @@ class PublisherLoop implements Publisher {
 
   published(): Promise<void> {
     return waitUntilPublished(this.mysql.pool, this.tables.events, this.pollIntervalMs);
+  }
+
+  async hasLeader(): Promise<boolean> {
+    return this.leader || publisherLockHeld(this.mysql.pool, this.tables.prefix);
   }
 
   stop(): Promise<void> {

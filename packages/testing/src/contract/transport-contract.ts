@@ -4,6 +4,7 @@ import {
   EventHandlerMethod,
   EventSubscriber,
   Eventloom,
+  HealthCheck,
   silentLogger,
 } from '@eventloom/core';
 import { DeadLetterStore, EventStore, EventTransport } from '@eventloom/core/spi';
@@ -66,6 +67,7 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
         deadLetters: harness.deadLetters ?? new InMemoryDeadLetterStore(),
         logger: silentLogger,
         delivery: { maxAttempts: 4, initialDelayMs: 5, maxDelayMs: 20 },
+        health: { stallAfterMs: 400 },
       });
     });
     afterEach(async () => {
@@ -191,6 +193,43 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const { id: counterId } = await loom.repository.create(Counter, new OpenCounter(1));
       await loom.caughtUp();
       expect(follower.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2]);
+    });
+
+    it('reports its subscriptions joined and caught up, and stalled when events wait and none is handled', async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let blockAfter = Infinity;
+      @EventSubscriber(id('stalling'))
+      class Stalling {
+        handled = 0;
+        @EventHandlerMethod(CounterOpened) async opened() {
+          if (this.handled >= blockAfter) await released;
+          this.handled++;
+        }
+      }
+      const subscriber = new Stalling();
+      await counters(2, 0);
+      await loom.subscribe(subscriber);
+      await eventually(() => subscriber.handled === 2, 'the first two events');
+      const subscription = (component: string) => component === `subscription ${id('stalling')}`;
+      await eventually(async () => (await loom.health()).ready, 'a ready service');
+      const report = await loom.health();
+      expect(report.checks.find((c) => subscription(c.component))).toEqual({ component: `subscription ${id('stalling')}`, ok: true, detail: 'caught up' });
+
+      // Every handler now hangs: the events wait, none is handled, and after stallAfterMs the service is not ready.
+      blockAfter = 2;
+      await counters(2, 0);
+      let stalled: HealthCheck | undefined;
+      await eventually(async () => {
+        stalled = (await loom.health()).checks.find((c) => subscription(c.component) && !c.ok);
+        return stalled !== undefined;
+      }, 'a stalled subscription');
+      expect(stalled!.detail).toMatch(/^stalled: 2 events waiting and none handled for \d+ s$/);
+      expect((await loom.health()).ready).toBe(false);
+
+      release();
+      await eventually(() => subscriber.handled === 4, 'the waiting events');
+      await eventually(async () => (await loom.health()).ready, 'ready again');
     });
 
     it('resumes a durable subscription where it stopped: nothing lost', async () => {
