@@ -12,7 +12,7 @@ import {
 } from '@eventloom/core/spi';
 import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
-import { decodePublishedEvent } from '../wire/published-event-codec';
+import { Decoded, decodeRecord } from '../wire/published-event-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 import type { KafkaTransportOptions } from './kafka-transport';
@@ -154,7 +154,11 @@ export class KafkaSubscription implements Subscription {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const tp: string = `${batch.topic}:${batch.partition}`;
-    const items: BatchItem[] = batch.messages.map((message) => this.itemFor(batch.topic, batch.partition, message));
+    const items: BatchItem[] = batch.messages.flatMap((message) => {
+      const events = decodeRecord({ topic: batch.topic, partition: batch.partition, ...message });
+      if (events.length === 0) return [{ offset: message.offset, key: '' }]; // an empty multi-message: nothing to do
+      return events.map((decoded) => this.itemFor(batch.topic, message.offset, decoded));
+    });
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
     this.inFlight++;
     try {
@@ -179,21 +183,21 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
-  private itemFor(topic: string, partition: number, message: EachBatchPayload['batch']['messages'][number]): BatchItem {
-    const decoded = decodePublishedEvent({ topic, partition, ...message });
+  /** One event of a record (a multi-message record holds several, which share its offset). */
+  private itemFor(topic: string, offset: string, decoded: Decoded): BatchItem {
     if (!decoded.ok) {
       const event = decoded.event;
-      return { offset: message.offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
+      return { offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
-    if (!this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };
-    if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset: message.offset, key: '' };
+    if (!this.eventTypes.has(event.eventType)) return { offset, key: '' };
+    if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset, key: '' };
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {
-      offset: message.offset,
+      offset,
       key,
       run: async () => {
-        if (this.handled.isRepeat(key, event.version)) return;
+        if (this.handled.isRepeat(key, event)) return;
         if (await this.mustHoldBack(key, event)) {
           await this.request.deadLetters.park({
             subscriberId: this.subscriberId,
@@ -205,7 +209,7 @@ export class KafkaSubscription implements Subscription {
         } else {
           await this.request.handle(event);
         }
-        this.handled.record(key, event.version);
+        this.handled.record(key, event);
       },
     };
   }
