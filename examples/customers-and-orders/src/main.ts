@@ -4,6 +4,7 @@ import { startApp } from './app';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
+import type { TopicNaming } from '@eventloom/kafka';
 
 /**
  * `npm start`: the example in one process, on the embedded runtime; with
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const mysqlUrl = process.env.EVENTLOOM_MYSQL_URL;
   let app;
   if (mysqlUrl) {
-    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
+    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS, topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined });
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close());

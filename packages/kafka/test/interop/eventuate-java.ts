@@ -54,7 +54,7 @@ export interface JavaRun {
 }
 
 /** Runs the built program (`subscribe ...` or `produce ...`, see Interop.java), feeding it `input` on stdin. */
-export function runEventuateJava(args: readonly string[], input = '', timeoutMs = 90_000): JavaRun {
+export function runEventuateJava(args: readonly string[], input = '', timeoutMs = 45_000): JavaRun {
   const classpath = `${join(target, 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`;
   const child = spawn('java', ['-cp', classpath, 'dev.eventloom.interop.Interop', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
