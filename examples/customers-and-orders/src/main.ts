@@ -5,6 +5,7 @@ import { startOrchestratedApp } from './orchestration/orchestrated-app';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
+import type { TopicNaming } from '@eventloom/kafka';
 
 /**
  * `npm start`: the example in one process, on the embedded runtime; with
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     app = await startOrchestratedApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
     console.log(`Customers & Orders (embedded, in memory, orchestrated sagas) listening on ${app.url}`);
   } else if (mysqlUrl) {
-    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS });
+    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS, topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined });
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close());

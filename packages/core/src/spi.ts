@@ -9,6 +9,7 @@ export type { Class } from './typing/class';
 export { eventTypes, EventTypeRegistry } from './typing/event';
 export type { EventTypeInfo } from './typing/event';
 export { toEnvelope } from './typing/event-envelope';
+export { wireNames, WireNames } from './typing/wire-names';
 export type { NewEvent, StoredEvent } from './typing/stored-event';
 
 export type { AggregateStream, AppendRequest, EventStore, LoadOptions, Snapshot } from './eventStore/event-store';

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { consoleLogger, Logger } from '@eventloom/core';
 import { describeError } from '@eventloom/core/spi';
 import { startPublisher } from './publisher/publisher';
+import type { TopicNaming } from './topology';
 
 const usage = `Usage: eventloom-publisher --mysql <url> [--kafka host:port,...] [options]
 
@@ -13,6 +14,7 @@ as you like: one leads (MySQL lock), the others take over if it dies.
   --kafka <brokers>      host:port,...                    (or KAFKA_BROKERS; default 127.0.0.1:9092)
   --table-prefix <p>     prefix of the Eventloom tables   (default none)
   --topic-prefix <p>     prefix of the topics             (default 'eventloom.'; '' for none)
+  --topic-naming <n>     'eventloom' or 'eventuate'       (default eventloom; eventuate: Eventuate's topics, no prefix)
   --partitions <n>       partitions of topics it creates  (default 4)
   --batch-size <n>       events per batch                 (default 5000)
   --poll-ms <n>          idle poll interval               (default 25)
@@ -28,6 +30,7 @@ export async function runPublisherCli(argv: string[], logger: Logger = consoleLo
       kafka: { type: 'string' },
       'table-prefix': { type: 'string' },
       'topic-prefix': { type: 'string' },
+      'topic-naming': { type: 'string' },
       partitions: { type: 'string' },
       'batch-size': { type: 'string' },
       'poll-ms': { type: 'string' },
@@ -52,6 +55,7 @@ export async function runPublisherCli(argv: string[], logger: Logger = consoleLo
     kafka: { brokers: values.kafka },
     tablePrefix: values['table-prefix'],
     topicPrefix: values['topic-prefix'],
+    topicNaming: values['topic-naming'] as TopicNaming | undefined,
     partitions: number('partitions', values.partitions),
     batchSize: number('batch-size', values['batch-size']),
     pollIntervalMs: number('poll-ms', values['poll-ms']),

@@ -1,7 +1,8 @@
 export { BrokerUnreachableError, GroupJoinTimeoutError, InvalidTopicNameError, KafkaConfigurationError } from './errors';
 export { resolveBrokers } from './config';
 export { kafkaTopology } from './topology';
-export type { KafkaTopology, KafkaTopologyOptions } from './topology';
+export type { KafkaTopology, KafkaTopologyOptions, TopicNaming } from './topology';
+export { toEventuateId, fromEventuateId } from './wire/eventuate-id';
 export { createKafka } from './kafka-client';
 export { startPublisher } from './publisher/publisher';
 export type { PublisherOptions } from './publisher/publisher';

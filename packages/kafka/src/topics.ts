@@ -25,6 +25,16 @@ export function topicFor(aggregateType: string, prefix: string = defaultTopicPre
 }
 
 /**
+ * The topic Eventuate reads an entity type from: the type itself (its wire
+ * name, a Java class name), with Eventuate's cleaning (TopicCleaner: '$', as in
+ * a nested class, becomes '_DLR_'), no prefix. Any other character Kafka
+ * refuses becomes '_' as in topicFor (a Java class name has none).
+ */
+export function eventuateTopicFor(entityType: string): string {
+  return topicFor(entityType.replace(/\$/g, '_DLR_'), '');
+}
+
+/**
  * Creates the topics that do not exist yet, with `partitions` partitions each.
  * Safe to race with another creator. `known` caches what exists.
  */

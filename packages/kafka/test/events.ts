@@ -8,6 +8,8 @@ export interface TestEvent {
   readonly aggregateId: string;
   readonly version: number;
   readonly data: Record<string, unknown>;
+  /** The stored JSON text, when it must be exactly this (say, integers beyond 2^53); default JSON.stringify(data). */
+  readonly eventData?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function insertEvents(pool: Pool, events: readonly TestEvent[], pre
         chunk.map((e) => [
           e.eventId,
           e.eventType,
-          JSON.stringify(e.data),
+          e.eventData ?? JSON.stringify(e.data),
           e.aggregateType,
           e.aggregateId,
           e.version,

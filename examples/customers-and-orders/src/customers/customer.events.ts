@@ -1,7 +1,7 @@
 import { Event, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 
-@Event('CustomerCreated', { aggregateType: 'Customer' })
+@Event('CustomerCreated', { aggregateType: 'Customer', wireName: 'dev.eventloom.examples.customersandorders.customers.CustomerCreatedEvent' })
 export class CustomerCreated {
   @Type(() => Money) readonly creditLimit: Money;
   constructor(
@@ -12,7 +12,7 @@ export class CustomerCreated {
   }
 }
 
-@Event('CustomerCreditReserved', { aggregateType: 'Customer' })
+@Event('CustomerCreditReserved', { aggregateType: 'Customer', wireName: 'dev.eventloom.examples.customersandorders.customers.CustomerCreditReservedEvent' })
 export class CustomerCreditReserved {
   @Type(() => Money) readonly orderTotal: Money;
   constructor(
@@ -23,7 +23,7 @@ export class CustomerCreditReserved {
   }
 }
 
-@Event('CustomerCreditLimitExceeded', { aggregateType: 'Customer' })
+@Event('CustomerCreditLimitExceeded', { aggregateType: 'Customer', wireName: 'dev.eventloom.examples.customersandorders.customers.CustomerCreditLimitExceededEvent' })
 export class CustomerCreditLimitExceeded {
   @Type(() => Money) readonly orderTotal: Money;
   @Type(() => Money) readonly availableCredit: Money;
@@ -37,7 +37,7 @@ export class CustomerCreditLimitExceeded {
   }
 }
 
-@Event('CustomerCreditReleased', { aggregateType: 'Customer' })
+@Event('CustomerCreditReleased', { aggregateType: 'Customer', wireName: 'dev.eventloom.examples.customersandorders.customers.CustomerCreditReleasedEvent' })
 export class CustomerCreditReleased {
   @Type(() => Money) readonly amount: Money;
   constructor(

@@ -1,3 +1,5 @@
+import type { TopicNaming } from '@eventloom/kafka';
+
 /** Settings shared by the distributed services, from the environment. */
 export function serviceConfig(database: string, defaultPort: number) {
   const base = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
@@ -8,6 +10,8 @@ export function serviceConfig(database: string, defaultPort: number) {
     // Separate services cooperate only through Kafka.
     brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
     topicPrefix: process.env.EVENTLOOM_TOPIC_PREFIX,
+    // 'eventuate': Eventuate Java services can subscribe to the events (see the README).
+    topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined,
     groupIdPrefix: process.env.EVENTLOOM_GROUP_PREFIX,
     // How long the order service looks for a customer its replica has not seen yet (read-your-writes).
     replicaWaitMs: milliseconds('REPLICA_WAIT_MS', process.env.REPLICA_WAIT_MS ?? '10000'),

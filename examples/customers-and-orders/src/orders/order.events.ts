@@ -2,7 +2,7 @@ import { Event, Type } from '@eventloom/core';
 import { Money } from '../shared/money';
 
 // #region order-created
-@Event('OrderCreated', { aggregateType: 'Order' })
+@Event('OrderCreated', { aggregateType: 'Order', wireName: 'dev.eventloom.examples.customersandorders.orders.OrderCreatedEvent' })
 export class OrderCreated {
   @Type(() => Money) readonly orderTotal: Money;
   constructor(
@@ -14,12 +14,12 @@ export class OrderCreated {
 }
 // #endregion order-created
 
-@Event('OrderApproved', { aggregateType: 'Order' })
+@Event('OrderApproved', { aggregateType: 'Order', wireName: 'dev.eventloom.examples.customersandorders.orders.OrderApprovedEvent' })
 export class OrderApproved {
   constructor(readonly customerId: string) {}
 }
 
-@Event('OrderRejected', { aggregateType: 'Order' })
+@Event('OrderRejected', { aggregateType: 'Order', wireName: 'dev.eventloom.examples.customersandorders.orders.OrderRejectedEvent' })
 export class OrderRejected {
   constructor(
     readonly customerId: string,
@@ -27,7 +27,7 @@ export class OrderRejected {
   ) {}
 }
 
-@Event('OrderCancelled', { aggregateType: 'Order' })
+@Event('OrderCancelled', { aggregateType: 'Order', wireName: 'dev.eventloom.examples.customersandorders.orders.OrderCancelledEvent' })
 export class OrderCancelled {
   constructor(readonly customerId: string) {}
 }

@@ -1,7 +1,7 @@
 import { Eventloom, Logger, consoleLogger } from '@eventloom/core';
 import { EventTransport } from '@eventloom/core/spi';
 import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
-import { KafkaTransport, startPublisher } from '@eventloom/kafka';
+import { KafkaTransport, startPublisher, TopicNaming } from '@eventloom/kafka';
 
 export interface MySqlRuntime {
   readonly eventloom: Eventloom;
@@ -20,6 +20,8 @@ export interface MySqlRuntimeOptions {
   /** Prefixes consumer group ids, so that separate runs do not share groups. */
   readonly groupIdPrefix?: string;
   readonly topicPrefix?: string;
+  /** 'eventuate': topics an Eventuate Java service reads (the aggregate type, no prefix). */
+  readonly topicNaming?: TopicNaming;
   readonly logger?: Logger;
 }
 
@@ -40,10 +42,11 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
   let transport: EventTransport;
   let stopPublisher: () => Promise<void>;
   if (options.brokers) {
-    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, logger });
+    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger });
     transport = new KafkaTransport({
       brokers: options.brokers,
       topicPrefix: options.topicPrefix,
+      topicNaming: options.topicNaming,
       groupIdPrefix: options.groupIdPrefix,
       publication: publisher,
       logger,

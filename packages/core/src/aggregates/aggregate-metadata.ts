@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
+import { wireNames } from '../typing/wire-names';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
 import { InvalidDefinitionError, MissingApplierError, MissingCommandHandlerError } from '../errors';
 
@@ -18,6 +19,8 @@ export interface AggregateDefinition {
 export interface AggregateOptions {
   /** When to snapshot this aggregate type; a repository option overrides it. */
   snapshots?: SnapshotStrategy;
+  /** The name on the wire (e.g. the Java class name, which is also the topic, for Eventuate); default: the type name. */
+  wireName?: string;
 }
 
 const AGGREGATE = Symbol.for('eventloom:aggregate');
@@ -26,6 +29,7 @@ const APPLIERS = Symbol.for('eventloom:appliers');
 
 export function defineAggregate(cls: Class<object>, type: string, options: AggregateOptions = {}): void {
   if (!type) throw new InvalidDefinitionError(`@Aggregate on ${cls.name} needs a non-empty type name.`);
+  if (options.wireName !== undefined) wireNames.nameAggregate(type, options.wireName);
   const appliers = (Reflect.getOwnMetadata(APPLIERS, cls.prototype) as Map<Class, string | symbol>) ?? new Map();
   const byName = new Map<string, string | symbol>();
   for (const [eventCls, method] of appliers) {

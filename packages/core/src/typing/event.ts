@@ -3,6 +3,7 @@ import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { Class } from './class';
 import { InvalidDefinitionError, UnknownEventTypeError } from '../errors';
 import { isPlainClass } from './transformer-metadata';
+import { wireNames } from './wire-names';
 
 export interface EventOptions {
   /**
@@ -13,6 +14,8 @@ export interface EventOptions {
   aggregateType?: string;
   /** Version of this event's schema, stored with every event (default 1). */
   schemaVersion?: number;
+  /** The name on the wire, where another system reads it (e.g. the Java class name an Eventuate subscriber expects); default: the type name. */
+  wireName?: string;
 }
 
 export interface EventTypeInfo {
@@ -52,6 +55,7 @@ export class EventTypeRegistry {
       aggregateType: options.aggregateType ?? existing?.aggregateType,
       schemaVersion: options.schemaVersion ?? 1,
     });
+    if (options.wireName !== undefined) wireNames.nameEvent(type, options.wireName);
     Reflect.defineMetadata(EVENT_TYPE, type, cls);
   }
 

@@ -1,34 +1,47 @@
+/** Where an event stands in its aggregate: its version (0 when unknown: Eventuate sends none) and its id. */
+export interface EventOrder {
+  readonly version: number;
+  readonly eventId: string;
+}
+
 /**
- * The last version handled per aggregate, for the most recently active
- * aggregates (bounded, least recently used dropped first). A message whose
- * version is not above the aggregate's last handled version is a repeat:
- * a publisher resend, a redelivery after a rebalance or restart of the
- * consumer in this process. Versions of an aggregate only grow, and arrive
- * in order, so this recognises a repeated event id without keeping ids.
- * Across processes, views still dedupe by event id (see @eventloom/mysql).
+ * The last event handled per aggregate, for the most recently active
+ * aggregates (bounded, least recently used dropped first). A message that is
+ * not after the aggregate's last handled event is a repeat: a publisher
+ * resend, a redelivery after a rebalance or restart of the consumer in this
+ * process. "After" is by version when both events have one (Eventloom's), and
+ * otherwise by event id, as Eventuate orders an aggregate's events: its ids
+ * (Int128, in the store's UUID layout, fixed width) grow per aggregate, and
+ * compare as text. Across processes, views still dedupe by event id (see
+ * @eventloom/mysql).
  */
 export class HandledVersions {
-  private readonly versions = new Map<string, number>();
+  private readonly last = new Map<string, EventOrder>();
 
   constructor(private readonly capacity = 100_000) {}
 
-  isRepeat(aggregateKey: string, version: number): boolean {
-    const last = this.versions.get(aggregateKey);
-    return last !== undefined && version <= last;
+  isRepeat(aggregateKey: string, event: EventOrder): boolean {
+    const last = this.last.get(aggregateKey);
+    return last !== undefined && !isAfter(event, last);
   }
 
-  record(aggregateKey: string, version: number): void {
-    const last = this.versions.get(aggregateKey);
-    if (last !== undefined && last >= version) return;
-    this.versions.delete(aggregateKey);
-    this.versions.set(aggregateKey, version);
-    if (this.versions.size > this.capacity) {
-      const oldest = this.versions.keys().next().value as string;
-      this.versions.delete(oldest);
+  record(aggregateKey: string, event: EventOrder): void {
+    const last = this.last.get(aggregateKey);
+    if (last !== undefined && !isAfter(event, last)) return;
+    this.last.delete(aggregateKey);
+    this.last.set(aggregateKey, { version: event.version, eventId: event.eventId });
+    if (this.last.size > this.capacity) {
+      const oldest = this.last.keys().next().value as string;
+      this.last.delete(oldest);
     }
   }
 
   get size(): number {
-    return this.versions.size;
+    return this.last.size;
   }
+}
+
+function isAfter(event: EventOrder, last: EventOrder): boolean {
+  if (event.version > 0 && last.version > 0) return event.version > last.version;
+  return event.eventId > last.eventId;
 }

@@ -13,7 +13,7 @@ import {
 } from '@eventloom/core/spi';
 import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
-import { decodePublishedEvent } from '../wire/published-event-codec';
+import { Decoded, decodeRecord } from '../wire/published-event-codec';
 import { decodeTramMessage } from '../wire/tram-message-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
@@ -184,7 +184,13 @@ export class KafkaSubscription implements Subscription {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const tp: string = `${batch.topic}:${batch.partition}`;
-    const items: BatchItem[] = batch.messages.map((message) => this.itemFor(batch.topic, batch.partition, message));
+    const items: BatchItem[] = batch.messages.flatMap((message) => {
+      const record = { topic: batch.topic, partition: batch.partition, ...message };
+      const tram = decodeTramMessage(record);
+      const events: Decoded[] = tram ? [{ ok: true, event: tram }] : decodeRecord(record);
+      if (events.length === 0) return [{ offset: message.offset, key: '' }]; // an empty multi-message: nothing to do
+      return events.map((decoded) => this.itemFor(batch.topic, message.offset, decoded));
+    });
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
     this.inFlight++;
     try {
@@ -209,22 +215,21 @@ export class KafkaSubscription implements Subscription {
     }
   }
 
-  private itemFor(topic: string, partition: number, message: EachBatchPayload['batch']['messages'][number]): BatchItem {
-    const tram = decodeTramMessage({ topic, partition, ...message });
-    const decoded = tram ? ({ ok: true, event: tram } as const) : decodePublishedEvent({ topic, partition, ...message });
+  /** One event of a record (a multi-message record holds several, which share its offset). */
+  private itemFor(topic: string, offset: string, decoded: Decoded): BatchItem {
     if (!decoded.ok) {
       const event = decoded.event;
-      return { offset: message.offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
+      return { offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
-    if (this.eventTypes && !this.eventTypes.has(event.eventType)) return { offset: message.offset, key: '' };
-    if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset: message.offset, key: '' };
+    if (this.eventTypes && !this.eventTypes.has(event.eventType)) return { offset, key: '' };
+    if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset, key: '' };
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {
-      offset: message.offset,
+      offset,
       key,
       run: async () => {
-        if (this.handled.isRepeat(key, event.version)) return;
+        if (this.handled.isRepeat(key, event)) return;
         if (await this.mustHoldBack(key, event)) {
           await this.request.deadLetters.park({
             subscriberId: this.subscriberId,
@@ -236,7 +241,7 @@ export class KafkaSubscription implements Subscription {
         } else {
           await this.request.handle(event);
         }
-        this.handled.record(key, event.version);
+        this.handled.record(key, event);
       },
     };
   }

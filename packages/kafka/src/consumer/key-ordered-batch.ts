@@ -1,5 +1,6 @@
 /** One message of a batch: its offset, and the work it needs (none for a message skipped at once). */
 export interface BatchItem {
+  /** Several items may share one offset (the messages of one multi-message record): it is resolved once all are done. */
   readonly offset: string;
   /** Items with the same key run one after the other, in batch order. */
   readonly key: string;
@@ -26,7 +27,10 @@ export async function runKeyOrderedBatch(items: readonly BatchItem[], control: B
   const done = new Array<boolean>(items.length).fill(false);
   let next = 0;
   const advance = () => {
-    while (next < items.length && done[next]) control.resolve(items[next++].offset);
+    while (next < items.length && done[next]) {
+      const offset = items[next++].offset;
+      if (next === items.length || items[next].offset !== offset) control.resolve(offset);
+    }
   };
   const queues = new Map<string, number[]>();
   items.forEach((item, index) => {

@@ -45,17 +45,50 @@ describe('key-ordered batch', () => {
   });
 });
 
+describe('key-ordered batch, several items per offset (a multi-message record)', () => {
+  it('resolves an offset only once every item of it is done', async () => {
+    const resolved: string[] = [];
+    let releaseSecond!: () => void;
+    const second = new Promise<void>((resolve) => (releaseSecond = resolve));
+    const items = [
+      { offset: '5', key: 'a', run: async () => undefined },
+      { offset: '5', key: 'b', run: () => second },
+      { offset: '6', key: 'a', run: async () => undefined },
+    ];
+    const running = runKeyOrderedBatch(items, { maxConcurrentKeys: 2, resolve: (o) => resolved.push(o), shouldStop: () => false });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(resolved).toEqual([]);
+    releaseSecond();
+    await running;
+    expect(resolved).toEqual(['5', '6']);
+  });
+});
+
 describe('handled versions', () => {
-  it('recognises repeats per aggregate and forgets the least recently used', () => {
+  const v = (version: number, eventId = `id-${String(version).padStart(4, '0')}`) => ({ version, eventId });
+
+  it('recognises repeats per aggregate by version and forgets the least recently used', () => {
     const versions = new HandledVersions(2);
-    versions.record('a', 1);
-    versions.record('a', 2);
-    expect(versions.isRepeat('a', 2)).toBe(true);
-    expect(versions.isRepeat('a', 3)).toBe(false);
-    versions.record('b', 1);
-    versions.record('c', 1);
+    versions.record('a', v(1));
+    versions.record('a', v(2));
+    expect(versions.isRepeat('a', v(2))).toBe(true);
+    expect(versions.isRepeat('a', v(3))).toBe(false);
+    versions.record('b', v(1));
+    versions.record('c', v(1));
     expect(versions.size).toBe(2);
-    expect(versions.isRepeat('a', 1)).toBe(false);
-    expect(versions.isRepeat('c', 1)).toBe(true);
+    expect(versions.isRepeat('a', v(1))).toBe(false);
+    expect(versions.isRepeat('c', v(1))).toBe(true);
+  });
+
+  it("without versions (Eventuate's events), orders an aggregate's events by event id", () => {
+    const handled = new HandledVersions();
+    const first = { version: 0, eventId: '000001a2-22b0-596d-02fc-000000010000' };
+    const second = { version: 0, eventId: '000001a2-22b0-596d-02fc-000000020000' };
+    handled.record('a', first);
+    expect(handled.isRepeat('a', first)).toBe(true);
+    expect(handled.isRepeat('a', second)).toBe(false);
+    handled.record('a', second);
+    expect(handled.isRepeat('a', first)).toBe(true);
+    expect(handled.isRepeat('a', second)).toBe(true);
   });
 });

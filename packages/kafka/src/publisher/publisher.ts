@@ -3,7 +3,7 @@ import { Publisher } from '@eventloom/core/spi';
 import { MySqlConfigError, MySqlSource, startPublisher as startMySqlPublisher } from '@eventloom/mysql';
 import { KafkaConfigurationError } from '../errors';
 import { KafkaSink } from './kafka-sink';
-import { KafkaTopology } from '../topology';
+import { KafkaTopology, TopicNaming } from '../topology';
 
 export type PublisherOptions = MySqlSource & {
   readonly kafka?: { readonly brokers?: string | readonly string[]; readonly clientId?: string };
@@ -11,6 +11,8 @@ export type PublisherOptions = MySqlSource & {
   readonly tablePrefix?: string;
   /** Prefix of the topics, one per aggregate type (default 'eventloom.'; '' for none). */
   readonly topicPrefix?: string;
+  /** 'eventuate' for Eventuate's topics (see kafkaTopology); default 'eventloom'. */
+  readonly topicNaming?: TopicNaming;
   /** Partitions of topics the publisher creates (default 4). */
   readonly partitions?: number;
   /** Instead of topicPrefix and partitions: the topology the transports use (kafkaTopology()). */
@@ -34,8 +36,8 @@ export type PublisherOptions = MySqlSource & {
  * marked published once Kafka acknowledged them.
  */
 export async function startPublisher(options: PublisherOptions): Promise<Publisher> {
-  const { kafka, topicPrefix, partitions, topology, maxRequestBytes, ...mysql } = options;
-  const sink = new KafkaSink({ kafka, topicPrefix, partitions, topology, maxRequestBytes, logger: options.logger });
+  const { kafka, topicPrefix, topicNaming, partitions, topology, maxRequestBytes, ...mysql } = options;
+  const sink = new KafkaSink({ kafka, topicPrefix, topicNaming, partitions, topology, maxRequestBytes, logger: options.logger });
   try {
     return await startMySqlPublisher({ ...(mysql as MySqlSource), sink });
   } catch (error) {

@@ -1,12 +1,16 @@
 import { IHeaders } from 'kafkajs';
 
-/** Headers on every published message; the value holds the rest (Eventuate Local's PublishedEvent). */
+/** Eventloom's headers on a published message; the value holds the rest (Eventuate Local's PublishedEvent). Eventuate's writers send none. */
 export const Headers = {
   eventType: 'eventloom-event-type',
   version: 'eventloom-version',
   position: 'eventloom-position',
   timestamp: 'eventloom-timestamp',
   triggeringEvent: 'eventloom-triggering-event',
+  /** Our aggregate type, sent only when the value's entityType is its wire name. */
+  aggregateType: 'eventloom-aggregate-type',
+  /** The metadata fields that are not strings, as JSON, sent only when there are some (see wire-metadata). */
+  typedMetadata: 'eventloom-metadata-typed',
 } as const;
 
 /** A header as text, whichever form kafkajs hands it in. */

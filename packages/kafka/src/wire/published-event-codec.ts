@@ -1,13 +1,17 @@
 import { IHeaders, Message } from 'kafkajs';
-import { EventMetadataFields } from '@eventloom/core';
-import { describeError, StoredEvent } from '@eventloom/core/spi';
+import { describeError, StoredEvent, wireNames } from '@eventloom/core/spi';
+import { fromEventuateId, toEventuateId } from './eventuate-id';
+import { decodeMultiMessage, isMultiMessage } from './eventuate-multi-message';
 import { Headers, headerText } from './headers';
+import { metadataFromWire, metadataToWire } from './wire-metadata';
 
 /**
- * The message value, in the shape of Eventuate Local's PublishedEvent:
- * `eventData` is the event's JSON as a string, and so is `metadata`
- * (Eventuate's Optional<String>). Eventloom adds nothing to the value;
- * what Eventuate's shape has no field for travels in headers.
+ * The message value, in the shape of Eventuate Local's PublishedEvent, as
+ * Eventuate's Java subscribers read it: `id` in Int128 text form, `entityType`
+ * and `eventType` under their wire names (Java class names, when declared),
+ * `eventData` the event's JSON as a string, `metadata` a JSON object of strings
+ * as a string. What Eventuate's shape has no field for travels in headers.
+ * The mapping, field by field, is in packages/kafka/README.md.
  */
 export interface PublishedEventValue {
   readonly id: string;
@@ -20,17 +24,19 @@ export interface PublishedEventValue {
 
 /**
  * Key = aggregate id (one aggregate, one partition, in order); value = PublishedEvent JSON; the rest in headers.
- * `metadataJson`, when given, is the metadata as stored, sent as is (saves a parse and a stringify per event).
+ * `metadataJson`, when given, is the metadata as stored (read instead of `event.metadata`).
  */
 export function encodePublishedEvent(event: StoredEvent, metadataJson?: string): Message {
   if (event.position === undefined) throw new Error(`Event ${event.eventId} has no position; only sequenced events are published.`);
+  const metadata = metadataToWire(metadataJson !== undefined ? (JSON.parse(metadataJson) as Record<string, unknown>) : event.metadata);
+  const entityType = wireNames.aggregateOnWire(event.aggregateType);
   const value: PublishedEventValue = {
-    id: event.eventId,
+    id: toEventuateId(event.eventId),
     entityId: event.aggregateId,
-    entityType: event.aggregateType,
-    eventType: event.eventType,
+    entityType,
+    eventType: wireNames.eventOnWire(event.eventType),
     eventData: event.eventData,
-    metadata: metadataJson ?? JSON.stringify(event.metadata),
+    metadata: metadata.text,
   };
   const headers: IHeaders = {
     [Headers.eventType]: event.eventType,
@@ -39,6 +45,8 @@ export function encodePublishedEvent(event: StoredEvent, metadataJson?: string):
     [Headers.timestamp]: event.timestamp.toISOString(),
   };
   if (event.triggeringEventId) headers[Headers.triggeringEvent] = event.triggeringEventId;
+  if (entityType !== event.aggregateType) headers[Headers.aggregateType] = event.aggregateType;
+  if (metadata.typed !== undefined) headers[Headers.typedMetadata] = metadata.typed;
   // No record timestamp: kafkajs sorts the timestamps of every batch as strings (a hot spot at 20k/s),
   // and the event's time is in a header anyway. The record carries the send time.
   return { key: event.aggregateId, value: JSON.stringify(value), headers };
@@ -58,25 +66,53 @@ export interface ReceivedMessage {
 export type Decoded = { readonly ok: true; readonly event: StoredEvent } | { readonly ok: false; readonly reason: string; readonly event: StoredEvent };
 
 /**
- * Turns a message back into the stored event. A message that is not a
- * published event (not JSON, a field missing or of the wrong type, eventData
- * not JSON, no version header) decodes to `ok: false` with the reason and a
- * stand-in event carrying the raw value, so that it can be parked as is.
+ * Turns a record into the events it holds: one for a PublishedEvent JSON
+ * value (Eventloom's, with its headers, or an Eventuate writer's, without
+ * them), several for Eventuate's multi-message format. An event that cannot
+ * be read (not JSON, a field missing or of the wrong type, eventData not
+ * JSON) decodes to `ok: false` with the reason and a stand-in event carrying
+ * the raw value, so that it can be parked as is.
+ *
+ * Without Eventloom's headers, an event has version 0 (unknown: Eventuate
+ * sends none), no position, its event and aggregate types from their wire
+ * names, and the record's timestamp.
  */
-export function decodePublishedEvent(message: ReceivedMessage): Decoded {
+export function decodeRecord(message: ReceivedMessage): Decoded[] {
+  const value = message.value;
+  if (value && isMultiMessage(value)) {
+    let parts;
+    try {
+      parts = decodeMultiMessage(value).messages;
+    } catch (error) {
+      return [failure(message, error, undefined, value.toString('base64'))];
+    }
+    return parts.map((part, index) => {
+      const headers: IHeaders = Object.fromEntries(part.headers);
+      return attempt(message, () => decodeValue(Buffer.from(part.value, 'utf8'), headers, message), index, part.value);
+    });
+  }
+  return [attempt(message, () => decodeValue(value, message.headers, message))];
+}
+
+function attempt(message: ReceivedMessage, decode: () => StoredEvent, part?: number, raw?: string): Decoded {
   try {
-    return { ok: true, event: decodeOrThrow(message) };
+    return { ok: true, event: decode() };
   } catch (error) {
-    const reason = `Undecodable message at ${where(message)}: ${describeError(error)}`;
-    return { ok: false, reason, event: standIn(message) };
+    return failure(message, error, part, raw);
   }
 }
 
-function decodeOrThrow(message: ReceivedMessage): StoredEvent {
-  if (!message.value || message.value.length === 0) throw new Error('the value is empty');
+/** `raw` is what is kept as the stand-in's eventData: the message value by default, a part's value, or a binary value as base64. */
+function failure(message: ReceivedMessage, error: unknown, part?: number, raw?: string): Decoded {
+  const reason = `Undecodable message at ${where(message, part)}: ${describeError(error)}`;
+  return { ok: false, reason, event: standIn(message, part, raw ?? message.value?.toString('utf8') ?? '') };
+}
+
+function decodeValue(raw: Buffer | null, headers: IHeaders | undefined, message: ReceivedMessage): StoredEvent {
+  if (!raw || raw.length === 0) throw new Error('the value is empty');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(message.value.toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch (error) {
     throw new Error(`the value is not JSON (${describeError(error)})`);
   }
@@ -92,20 +128,20 @@ function decodeOrThrow(message: ReceivedMessage): StoredEvent {
   } catch {
     throw new Error("'eventData' is not a JSON string");
   }
-  const metadata = parseMetadata(value.metadata);
-  const version = integerHeader(message.headers, Headers.version, true)!;
-  const position = integerHeader(message.headers, Headers.position, false);
-  const timestampText = headerText(message.headers, Headers.timestamp);
+  const metadata = metadataFromWire(value.metadata, headerText(headers, Headers.typedMetadata));
+  const version = integerHeader(headers, Headers.version) ?? 0;
+  const position = integerHeader(headers, Headers.position);
+  const timestampText = headerText(headers, Headers.timestamp);
   const timestamp = timestampText ? new Date(timestampText) : new Date(Number(message.timestamp));
   if (Number.isNaN(timestamp.getTime())) throw new Error(`header '${Headers.timestamp}' is not a date`);
   return {
-    eventId: id,
-    eventType,
+    eventId: fromEventuateId(id),
+    eventType: headerText(headers, Headers.eventType) ?? wireNames.eventFromWire(eventType),
     eventData,
-    aggregateType: entityType,
+    aggregateType: headerText(headers, Headers.aggregateType) ?? wireNames.aggregateFromWire(entityType),
     aggregateId: entityId,
     version,
-    triggeringEventId: headerText(message.headers, Headers.triggeringEvent),
+    triggeringEventId: headerText(headers, Headers.triggeringEvent),
     metadata,
     timestamp,
     position,
@@ -118,35 +154,25 @@ function text(value: Record<string, unknown>, field: string): string {
   return v;
 }
 
-function parseMetadata(raw: unknown): EventMetadataFields {
-  if (raw === undefined || raw === null) return { correlationId: '', schemaVersion: 1 };
-  const object = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new Error("'metadata' is not a JSON object");
-  return object as EventMetadataFields;
-}
-
-function integerHeader(headers: IHeaders | undefined, name: string, required: boolean): number | undefined {
+function integerHeader(headers: IHeaders | undefined, name: string): number | undefined {
   const raw = headerText(headers, name);
-  if (raw === undefined) {
-    if (required) throw new Error(`header '${name}' is missing`);
-    return undefined;
-  }
+  if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`header '${name}' is not a positive integer ('${raw}')`);
   return n;
 }
 
-function where(message: ReceivedMessage): string {
-  return `${message.topic}/${message.partition}@${message.offset}`;
+function where(message: ReceivedMessage, part?: number): string {
+  return `${message.topic}/${message.partition}@${message.offset}${part === undefined ? '' : `#${part}`}`;
 }
 
 /** What a parked undecodable message looks like: its raw value as eventData, its place in Kafka as id and metadata, marked as the core's isUndecodable expects. */
-function standIn(message: ReceivedMessage): StoredEvent {
+function standIn(message: ReceivedMessage, part: number | undefined, raw: string): StoredEvent {
   const key = message.key?.toString('utf8') ?? '';
   return {
-    eventId: `kafka:${where(message)}`,
+    eventId: `kafka:${where(message, part)}`,
     eventType: headerText(message.headers, Headers.eventType) ?? '(undecodable)',
-    eventData: message.value?.toString('utf8') ?? '',
+    eventData: raw,
     aggregateType: message.topic,
     aggregateId: key,
     version: 0,
@@ -154,7 +180,7 @@ function standIn(message: ReceivedMessage): StoredEvent {
       correlationId: '',
       schemaVersion: 0,
       undecodable: true,
-      kafka: { topic: message.topic, partition: message.partition, offset: message.offset },
+      kafka: { topic: message.topic, partition: message.partition, offset: message.offset, ...(part === undefined ? {} : { part }) },
     },
     timestamp: new Date(Number(message.timestamp) || Date.now()),
   };

@@ -1,0 +1,75 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The Java program of the interop tests (./java: Eventuate's own client code,
+ * from Maven Central), built with Maven once and cached: target/ is rebuilt only
+ * when the pom or a source is newer than the build, and Maven keeps the
+ * downloaded artifacts in ~/.m2. The first build on a machine downloads them,
+ * bounded by `buildTimeoutMs`.
+ */
+const project = join(__dirname, 'java');
+const target = join(project, 'target');
+const classpathFile = join(target, 'classpath.txt');
+const mainClass = join(target, 'classes', 'dev', 'eventloom', 'interop', 'Interop.class');
+
+export const buildTimeoutMs = 8 * 60_000;
+
+export function buildEventuateJava(): void {
+  if (isBuilt()) return;
+  const started = Date.now();
+  const result = spawnSync('mvn', ['-B', '-q', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: buildTimeoutMs,
+  });
+  if (result.error || result.status !== 0 || !isBuilt()) {
+    const why = result.error ? String(result.error) : `exit ${result.status}`;
+    throw new Error(
+      `Building the Eventuate interop program with Maven failed (${why}, after ${Date.now() - started} ms; needs Java 17+, mvn and Maven Central): ` +
+        `${result.stdout ?? ''}\n${result.stderr ?? ''}`.slice(-4000),
+    );
+  }
+}
+
+function isBuilt(): boolean {
+  if (!existsSync(mainClass) || !existsSync(classpathFile)) return false;
+  const builtAt = Math.min(statSync(mainClass).mtimeMs, statSync(classpathFile).mtimeMs);
+  return sources(project).every((file) => statSync(file).mtimeMs <= builtAt);
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'target' ? [] : sources(path);
+    return entry.name === 'pom.xml' || entry.name.endsWith('.java') ? [path] : [];
+  });
+}
+
+export interface JavaRun {
+  /** Resolves with the lines the program printed on stdout once it exits 0; rejects with its stderr otherwise. */
+  readonly done: Promise<string[]>;
+  kill(): void;
+}
+
+/** Runs the built program (`subscribe ...` or `produce ...`, see Interop.java), feeding it `input` on stdin. */
+export function runEventuateJava(args: readonly string[], input = '', timeoutMs = 45_000): JavaRun {
+  const classpath = `${join(target, 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`;
+  const child = spawn('java', ['-cp', classpath, 'dev.eventloom.interop.Interop', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(input, 'utf8');
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<string[]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout.split('\n').filter((line) => line.length > 0));
+      else reject(new Error(`java ${args[0]} ended with ${signal ?? `exit ${code}`}; stdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-6000)}`));
+    });
+  });
+  return { done, kill: () => child.kill('SIGKILL') };
+}
