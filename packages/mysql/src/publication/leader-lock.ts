@@ -80,7 +80,8 @@ export class LeaderLock {
   }
 }
 
-async function lockNameFor(connection: Connection, tablePrefix: string): Promise<string> {
+/** The publisher lock's name in the connection's database (also what `publisherLeader` asks about). */
+export async function lockNameFor(connection: Pick<Connection, 'query'>, tablePrefix: string): Promise<string> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
   const name = `${rows[0].db ?? ''}.${tablePrefix}eventloom_publisher`;
   return name.length <= 64 ? name : `eventloom_publisher.${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;

@@ -11,6 +11,7 @@ export interface TableNames {
   readonly subscriberPositions: string;
   readonly parkedEvents: string;
   readonly rebuildMarks: string;
+  readonly replays: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -36,5 +37,6 @@ export function tableNames(prefix = ''): TableNames {
     subscriberPositions: quote('subscriber_positions'),
     parkedEvents: quote('parked_events'),
     rebuildMarks: quote('rebuild_marks'),
+    replays: quote('replays'),
   };
 }
