@@ -3,7 +3,7 @@ import { discardParked, EventloomError, ParkedEvent, retryAllParked, retryParked
 import { CliUsageError } from '../operator/cli-errors';
 import { CliIo } from '../operator/cli-io';
 import { requireKnownSubscriber } from '../operator/known-subscribers';
-import { OperatorContext } from '../operator/operator-context';
+import { wholeNumber } from '../operator/operator-context';
 import { StoreOptions, withStoreOptions } from '../operator/operator-options';
 import { print, table } from '../output/print';
 
@@ -65,11 +65,16 @@ export function parkedCommand(io: CliIo, run: Run): Command {
       .argument('<subscriber>', 'a subscriber id')
       .argument('[eventId]', 'the parked event id')
       .option('--all', 'every parked event of the subscriber, oldest first (an aggregate stops at its first event parked again)')
-      .action((subscriberId: string, eventId: string | undefined, options: StoreOptions & { all?: boolean }) =>
+      .option('--attempts <n>', 'tries of each event before it is parked again (default: the delivery default, 8)')
+      .action((subscriberId: string, eventId: string | undefined, options: StoreOptions & { all?: boolean; attempts?: string }) =>
         run(async (context) => {
           if ((eventId === undefined) === (options.all !== true)) throw new CliUsageError('Give either an <eventId> or --all.');
           await requireKnownSubscriber(context, subscriberId);
-          const handle = context.eventloom().deliveryFor(await context.subscriber(subscriberId, 'parked retry'));
+          const attempts = options.attempts === undefined ? undefined : wholeNumber('--attempts', options.attempts);
+          if (attempts === 0) throw new CliUsageError('--attempts must be at least 1.');
+          const handle = context
+            .eventloom()
+            .deliveryFor(await context.subscriber(subscriberId, 'parked retry'), attempts ? { delivery: { maxAttempts: attempts } } : {});
           let outcomes: Map<string, RetryOutcome>;
           if (eventId !== undefined) {
             const outcome = await retryParked(context.deadLetters, subscriberId, eventId, handle);

@@ -2,20 +2,21 @@ import { Command } from 'commander';
 import { CliUsageError } from '../operator/cli-errors';
 import { CliIo } from '../operator/cli-io';
 import { requireKnownSubscriber } from '../operator/known-subscribers';
-import { OperatorContext } from '../operator/operator-context';
+import { OperatorContext, wholeNumber } from '../operator/operator-context';
 import { KafkaOptions, StoreOptions, withKafkaOptions, withStoreOptions } from '../operator/operator-options';
 import { replaySubscriber, ReplayResult } from '../operator/replay';
 import { RunWithContext } from '../operator/run-with-context';
 import { print } from '../output/print';
 import { replayProgress } from '../output/progress';
 
-type ReplayCommandOptions = StoreOptions & KafkaOptions & { from?: string; restart?: boolean };
+type ReplayCommandOptions = StoreOptions & KafkaOptions & { from?: string; restart?: boolean; batchSize: string };
 
 export function rebuildCommand(io: CliIo, run: RunWithContext): Command {
   return withKafkaOptions(withStoreOptions(new Command('rebuild')))
     .description('hands a subscriber (from --service) every stored event again, from the first; resumes where a killed run stopped')
     .argument('<subscriber>', 'a subscriber id')
     .option('--restart', 'start over instead of resuming a rebuild that stopped halfway')
+    .option('--batch-size <n>', 'through Kafka: events read per query, and how often progress is saved', '1000')
     .action((subscriberId: string, options: ReplayCommandOptions) => run((context) => replay(io, context, subscriberId, 1, options), options));
 }
 
@@ -25,6 +26,7 @@ export function replayCommand(io: CliIo, run: RunWithContext): Command {
     .argument('<subscriber>', 'a subscriber id')
     .requiredOption('--from <position|timestamp>', 'a position (e.g. 1200) or an ISO time (e.g. 2026-11-28T09:00:00Z): the first event handed over again')
     .option('--restart', 'start over instead of resuming a replay that stopped halfway')
+    .option('--batch-size <n>', 'through Kafka: events read per query, and how often progress is saved', '1000')
     .action((subscriberId: string, options: ReplayCommandOptions) =>
       run(async (context) => replay(io, context, subscriberId, await fromPosition(context, options.from!), options), options),
     );
@@ -35,7 +37,9 @@ async function replay(io: CliIo, context: OperatorContext, subscriberId: string,
   const progress = replayProgress(io, subscriberId, options.json);
   let result: ReplayResult;
   try {
-    result = await replaySubscriber(context, subscriberId, { fromPosition: from, restart: options.restart, onProgress: (p) => progress.update(p) });
+    const batchSize = wholeNumber('--batch-size', options.batchSize);
+    if (batchSize === 0) throw new CliUsageError('--batch-size must be at least 1.');
+    result = await replaySubscriber(context, subscriberId, { fromPosition: from, restart: options.restart, batchSize, onProgress: (p) => progress.update(p) });
   } finally {
     progress.stop();
   }

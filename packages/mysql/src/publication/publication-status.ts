@@ -11,8 +11,8 @@ export interface PublisherLeader {
 
 /** What the events table says about the publication, read by an operator. */
 export interface PublicationStatus {
-  /** Undefined when no publisher holds the lock (none running, or between leaders). */
-  readonly leader?: PublisherLeader;
+  /** null when no publisher holds the lock (none running, or between leaders). */
+  readonly leader: PublisherLeader | null;
   /** Events stored but not given a position yet. */
   readonly unsequenced: number;
   /** Events not yet marked published (acknowledged by the sink), with or without a position. */
@@ -51,10 +51,10 @@ export async function readPublicationStatus(pool: Pool, tables: { readonly prefi
   };
 }
 
-async function publisherLeader(pool: Pool, tablePrefix: string): Promise<PublisherLeader | undefined> {
+async function publisherLeader(pool: Pool, tablePrefix: string): Promise<PublisherLeader | null> {
   const name = await lockNameFor(pool, tablePrefix);
   const [[lock]] = await pool.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [name]);
-  if (lock.id === null) return undefined;
+  if (lock.id === null) return null;
   const connectionId = Number(lock.id);
   const [processes] = await pool.query<RowDataPacket[]>('SELECT HOST AS host FROM information_schema.PROCESSLIST WHERE ID = ?', [connectionId]);
   return { connectionId, client: processes[0]?.host ?? undefined };
