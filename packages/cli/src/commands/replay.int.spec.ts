@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { RowDataPacket } from 'mysql2/promise';
-import { consumerGroupLags, kafkaTopology } from '@eventloom/kafka';
-import { MySqlRebuildMarks } from '@eventloom/mysql';
+import { consumerGroupLags, KafkaSink, kafkaTopology } from '@eventloom/kafka';
+import { MySqlPublicationLog, MySqlRebuildMarks } from '@eventloom/mysql';
 import { brokers, eventloomCli, eventually, uniqueGroupId, uniqueTopicPrefix } from '@eventloom/test-support';
 import { cli, ledgerServiceModule, serviceDatabase } from '../../test/cli-harness';
 import { Account, createLedgerTables, Deposit, Ledger, ledgerCounts, OpenAccount } from '../../test/ledger-service';
@@ -136,7 +136,24 @@ describe('eventloom rebuild and replay (real MariaDB and Kafka)', () => {
       groupId: `${groupIdPrefix}ledger`,
       members: 0,
       lagEvents: 0,
+      lagSeconds: 0,
       rebuiltTo: total,
     });
+
+    // Five messages stored a minute ago reach the topics after the group's offsets: a lag of 5, about 60 s.
+    const sink = new KafkaSink({ kafka: { brokers }, topology });
+    await sink.start();
+    try {
+      const minuteAgo = new Date(Date.now() - 60_000);
+      const events = (await MySqlPublicationLog.of(service.store).readPublished(0, 5)).map((e) => ({ ...e, timestamp: minuteAgo }));
+      await sink.send(events);
+    } finally {
+      await sink.stop();
+    }
+    const lagging = (await cli('status', '--mysql', url, ...kafka, '--json')).json();
+    const ledger = lagging.subscribers.find((s: { subscriberId: string }) => s.subscriberId === 'ledger');
+    expect(ledger.lagEvents).toBe(5);
+    expect(ledger.lagSeconds).toBeGreaterThanOrEqual(59);
+    expect(ledger.lagSeconds).toBeLessThan(180);
   }, 120_000);
 });

@@ -19,7 +19,7 @@ export interface SubscriberStatus {
   readonly members?: number;
   /** Events after its checkpoint (in process: in the whole publication) or messages after its offsets (Kafka); undefined when unknown. */
   readonly lagEvents?: number;
-  /** Age of the oldest event it has not handled (in process); 0 when caught up; undefined when unknown. */
+  /** Age of the oldest event it has not handled (in process: by its stored time; Kafka: the first unconsumed message's); 0 when caught up; undefined when unknown. */
   readonly lagSeconds?: number;
   readonly parked: number;
   /** Position its last rebuild handled, if it was rebuilt. */
@@ -53,7 +53,7 @@ export async function readStatus(context: OperatorContext): Promise<ServiceStatu
   const subscribers: SubscriberStatus[] = [];
   const common = (id: string) => ({ parked: parked.get(id) ?? 0, rebuiltTo: marks.get(id), replayInProgress: replays.get(id) });
   if (context.topology) {
-    const groups = await consumerGroupLags({ topology: context.topology, kafka: { brokers: context.kafkaBrokers } });
+    const groups = await consumerGroupLags({ topology: context.topology, kafka: { brokers: context.kafkaBrokers }, withLagTime: true });
     const byId = new Map(groups.map((g) => [g.subscriberId, g]));
     for (const id of [...new Set([...ids, ...byId.keys()])].sort()) {
       const group = byId.get(id);
@@ -63,6 +63,7 @@ export async function readStatus(context: OperatorContext): Promise<ServiceStatu
         groupId: context.topology.groupIdOf(id),
         members: group?.members,
         lagEvents: group?.lag,
+        lagSeconds: group === undefined ? undefined : group.lag === 0 ? 0 : group.oldestUnconsumedAt && secondsSince(group.oldestUnconsumedAt),
         ...common(id),
       });
     }
@@ -77,12 +78,16 @@ export async function readStatus(context: OperatorContext): Promise<ServiceStatu
         delivery: 'in-process',
         checkpoint,
         lagEvents,
-        lagSeconds: lagEvents === 0 ? 0 : oldest && Math.max(0, (Date.now() - oldest.getTime()) / 1000),
+        lagSeconds: lagEvents === 0 ? 0 : oldest && secondsSince(oldest),
         ...common(id),
       });
     }
   }
   return { database: store.target.database ?? '', tablePrefix: store.tables.prefix, publication, subscribers };
+}
+
+function secondsSince(time: Date): number {
+  return Math.max(0, (Date.now() - time.getTime()) / 1000);
 }
 
 function statusText(status: ServiceStatus): string[] {
