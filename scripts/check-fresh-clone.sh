@@ -15,5 +15,6 @@ npm ci --no-audit --no-fund --loglevel=error
 # --no-install: never fall back to the registry.
 npx --no-install eventloom --help
 npx --no-install eventloom migrate --help > /dev/null
-npx --no-install eventloom-publisher --help 2>&1 | grep -q 'deprecated'
+alias_help="$(npx --no-install eventloom-publisher --help 2>&1)"   # not piped into grep -q: SIGPIPE under pipefail
+grep -q 'deprecated' <<< "$alias_help"
 echo "fresh clone of ${commit:0:12}: npx eventloom works after npm ci"
