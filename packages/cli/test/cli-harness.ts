@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Eventloom, silentLogger } from '@eventloom/core';
+import { afterEvents, Eventloom, silentLogger } from '@eventloom/core';
 import { MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport } from '@eventloom/mysql';
 import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
 import { runCli } from '../src/program';
@@ -36,6 +36,7 @@ export async function serviceDatabase(label: string): Promise<{ database: TestDa
     transport,
     deadLetters: MySqlDeadLetterStore.of(store),
     delivery: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 2 },
+    repository: { snapshots: { ContractCounter: afterEvents(3) } },
     logger: silentLogger,
   });
   return {

@@ -1,51 +1,9 @@
-// A small service for the CLI's tests, loaded with --service (in jest, or by a child process on the sources).
+// A small service for the CLI's tests, loaded with --service (in jest, or by a child process on the sources),
+// on the contract suite's Counter model.
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { afterEvents, Aggregate, Apply, CommandHandler, Event, EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
+import { Counter, CounterAdded, CounterOpened } from '@eventloom/testing/contract';
 import { defineService } from '@eventloom/cli';
-
-@Event('CliAccountOpened')
-export class AccountOpened {
-  constructor(readonly owner: string) {}
-}
-
-@Event('CliDeposited')
-export class Deposited {
-  constructor(readonly amount: number) {}
-}
-
-export class OpenAccount {
-  constructor(readonly owner: string) {}
-}
-
-export class Deposit {
-  constructor(readonly amount: number) {}
-}
-
-@Aggregate('CliAccount', { snapshots: afterEvents(3) })
-export class Account {
-  owner = '';
-  balance = 0;
-
-  @CommandHandler(OpenAccount)
-  open(command: OpenAccount) {
-    return new AccountOpened(command.owner);
-  }
-
-  @CommandHandler(Deposit)
-  deposit(command: Deposit) {
-    return new Deposited(command.amount);
-  }
-
-  @Apply(AccountOpened)
-  opened(event: AccountOpened) {
-    this.owner = event.owner;
-  }
-
-  @Apply(Deposited)
-  deposited(event: Deposited) {
-    this.balance += event.amount;
-  }
-}
 
 /**
  * A view in MySQL that records every call (cli_ledger_calls, to count
@@ -56,14 +14,14 @@ export class Account {
 export class Ledger {
   constructor(private readonly pool: Pool) {}
 
-  @EventHandlerMethod(AccountOpened)
-  async opened(ctx: EventContext<AccountOpened>) {
-    await this.record(ctx, 0);
+  @EventHandlerMethod(CounterOpened)
+  async opened(ctx: EventContext<CounterOpened>) {
+    await this.record(ctx, ctx.event.start.value);
   }
 
-  @EventHandlerMethod(Deposited)
-  async deposited(ctx: EventContext<Deposited>) {
-    await this.record(ctx, ctx.event.amount);
+  @EventHandlerMethod(CounterAdded)
+  async added(ctx: EventContext<CounterAdded>) {
+    await this.record(ctx, ctx.event.amount.value);
   }
 
   private async record(ctx: EventContext<object>, amount: number) {
@@ -79,14 +37,14 @@ export class Ledger {
   }
 }
 
-/** Refuses deposits of 13 until CLI_TEST_FIXED=1: a poison event to park, retry and discard. */
+/** Refuses additions of 13 until CLI_TEST_FIXED=1: a poison event to park, retry and discard. */
 @EventSubscriber('picky')
 export class Picky {
   readonly handled: string[] = [];
 
-  @EventHandlerMethod(Deposited)
-  async deposited(ctx: EventContext<Deposited>) {
-    if (ctx.event.amount === 13 && process.env.CLI_TEST_FIXED !== '1') throw new Error('13 is unlucky');
+  @EventHandlerMethod(CounterAdded)
+  async added(ctx: EventContext<CounterAdded>) {
+    if (ctx.event.amount.value === 13 && process.env.CLI_TEST_FIXED !== '1') throw new Error('13 is unlucky');
     this.handled.push(ctx.eventId);
   }
 }
@@ -105,7 +63,7 @@ export async function ledgerCounts(pool: Pool): Promise<{ events: number; calls:
 }
 
 export default defineService({
-  aggregates: [Account],
+  aggregates: [Counter],
   subscribers: async ({ store }) => {
     await createLedgerTables(store.pool);
     return [new Ledger(store.pool), new Picky()];

@@ -1,7 +1,8 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { createTestDatabase } from '@eventloom/test-support';
 import { cli, ledgerServiceModule, serviceDatabase } from '../../test/cli-harness';
-import { Account, createLedgerTables, Deposit, Ledger, OpenAccount, Picky } from '../../test/ledger-service';
+import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing/contract';
+import { createLedgerTables, Ledger, Picky } from '../../test/ledger-service';
 
 /** status, inspect and parked against a real MariaDB, with a service running in process beside the CLI. */
 describe('eventloom status, inspect, parked (real MariaDB)', () => {
@@ -17,8 +18,8 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     await service.eventloom.subscribe(new Ledger(service.store.pool));
     await service.eventloom.subscribe(picky);
     const { repository } = service.eventloom;
-    accountId = (await repository.create(Account, new OpenAccount('ann'), { metadata: { userId: 'op-1' } })).id;
-    for (const amount of [5, 13, 7, 2]) await repository.update(Account, accountId, new Deposit(amount));
+    accountId = (await repository.create(Counter, new OpenCounter(0), { metadata: { userId: 'op-1' } })).id;
+    for (const amount of [5, 13, 7, 2]) await repository.update(Counter, accountId, new AddToCounter(amount));
     await service.eventloom.caughtUp();
   });
   afterAll(async () => {
@@ -67,26 +68,26 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
   });
 
   it('inspect: the history with metadata and triggering events, the snapshot, and the state with --service', async () => {
-    const run = await cli('inspect', 'CliAccount', accountId, '--mysql', url, '--service', ledgerServiceModule, '--json');
+    const run = await cli('inspect', 'ContractCounter', accountId, '--mysql', url, '--service', ledgerServiceModule, '--json');
     expect(run.code).toBe(0);
     const inspection = run.json();
     expect(inspection.version).toBe(5);
     expect(inspection.history.map((e: { version: number; eventType: string }) => [e.version, e.eventType])).toEqual([
-      [1, 'CliAccountOpened'], [2, 'CliDeposited'], [3, 'CliDeposited'], [4, 'CliDeposited'], [5, 'CliDeposited'],
+      [1, 'ContractCounterOpened'], [2, 'ContractCounterAdded'], [3, 'ContractCounterAdded'], [4, 'ContractCounterAdded'], [5, 'ContractCounterAdded'],
     ]);
-    expect(inspection.history[0]).toMatchObject({ position: 1, data: { owner: 'ann' }, metadata: { correlationId: expect.any(String), schemaVersion: 1, userId: 'op-1' } });
-    expect(inspection.snapshot).toMatchObject({ version: 3, snapshotType: 'CliAccount', state: { owner: 'ann', balance: 18 } });
-    expect(inspection.state).toEqual({ owner: 'ann', balance: 27 });
-    const text = await cli('inspect', 'CliAccount', accountId, '--mysql', url);
-    expect(text.out).toMatch(/CliAccount .*, version 5/);
+    expect(inspection.history[0]).toMatchObject({ position: 1, data: { start: { value: 0 } }, metadata: { correlationId: expect.any(String), schemaVersion: 1, userId: 'op-1' } });
+    expect(inspection.snapshot).toMatchObject({ version: 3, snapshotType: 'ContractCounter', state: { total: { value: 18 }, additions: 2 } });
+    expect(inspection.state).toEqual({ total: { value: 27 }, additions: 4 });
+    const text = await cli('inspect', 'ContractCounter', accountId, '--mysql', url);
+    expect(text.out).toMatch(/ContractCounter .*, version 5/);
     expect(text.out).toMatch(/Snapshot at version 3/);
     expect(text.out).toMatch(/Current state: give --service/);
   });
 
   it('inspect: an aggregate not in the store is an error naming it', async () => {
-    const run = await cli('inspect', 'CliAccount', 'nope', '--mysql', url);
+    const run = await cli('inspect', 'ContractCounter', 'nope', '--mysql', url);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/AggregateNotStoredError: No CliAccount 'nope'/);
+    expect(run.err).toMatch(/AggregateNotStoredError: No ContractCounter 'nope'/);
   });
 
   it('parked list and show: the poison event with its error; an unknown subscriber is refused by name', async () => {
@@ -94,10 +95,10 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     expect(list.code).toBe(0);
     const [entry] = list.json();
     expect(list.json()).toHaveLength(1);
-    expect(entry).toMatchObject({ subscriberId: 'picky', eventType: 'CliDeposited', aggregateId: accountId, version: 3, attempts: 2 });
+    expect(entry).toMatchObject({ subscriberId: 'picky', eventType: 'ContractCounterAdded', aggregateId: accountId, version: 3, attempts: 2 });
     expect(entry.error).toMatch(/13 is unlucky/);
     const show = await cli('parked', 'show', 'picky', entry.eventId, '--mysql', url, '--json');
-    expect(show.json()).toMatchObject({ timesParked: 1, event: { eventId: entry.eventId, eventData: '{"amount":13}' } });
+    expect(show.json()).toMatchObject({ timesParked: 1, event: { eventId: entry.eventId, eventData: '{"amount":{"value":13}}' } });
     const unknown = await cli('parked', 'list', 'pickx', '--mysql', url);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/UnknownSubscriberError: Unknown subscriber 'pickx'\. Known here: ledger, picky\./);
@@ -125,15 +126,15 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
   });
 
   it('parked discard: drops the entry; a second discard says it is not parked', async () => {
-    const event = (await service.store.readStream('CliAccount', accountId))[1];
+    const event = (await service.store.readStream('ContractCounter', accountId))[1];
     await service.database.pool.query(
       `INSERT INTO parked_events (subscriber_id, event_id, event_type, aggregate_type, aggregate_id, version, position, event_json, error, attempts, parked_at)
-       VALUES ('picky', ?, 'CliDeposited', 'CliAccount', ?, 2, 2, ?, 'boom', 1, NOW(6))`,
+       VALUES ('picky', ?, 'ContractCounterAdded', 'ContractCounter', ?, 2, 2, ?, 'boom', 1, NOW(6))`,
       [event.eventId, accountId, JSON.stringify(event)],
     );
     const discard = await cli('parked', 'discard', 'picky', event.eventId, '--mysql', url);
     expect(discard.code).toBe(0);
-    expect(discard.out).toMatch(/Discarded CliDeposited/);
+    expect(discard.out).toMatch(/Discarded ContractCounterAdded/);
     const [[left]] = await service.database.pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM parked_events');
     expect(Number(left.n)).toBe(0);
     const twice = await cli('parked', 'discard', 'picky', event.eventId, '--mysql', url);

@@ -5,7 +5,8 @@ import { consumerGroupLags, KafkaSink, kafkaTopology } from '@eventloom/kafka';
 import { MySqlPublicationLog, MySqlRebuildMarks } from '@eventloom/mysql';
 import { brokers, eventloomCli, eventually, uniqueGroupId, uniqueTopicPrefix } from '@eventloom/test-support';
 import { cli, ledgerServiceModule, serviceDatabase } from '../../test/cli-harness';
-import { Account, createLedgerTables, Deposit, Ledger, ledgerCounts, OpenAccount } from '../../test/ledger-service';
+import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing/contract';
+import { createLedgerTables, Ledger, ledgerCounts } from '../../test/ledger-service';
 
 const register = path.join(__dirname, '..', '..', '..', 'test-support', 'src', 'register.js');
 
@@ -44,8 +45,8 @@ describe('eventloom rebuild and replay (real MariaDB and Kafka)', () => {
     const { repository } = service.eventloom;
     await Promise.all(
       Array.from({ length: accounts }, async (_, a) => {
-        const { id } = await repository.create(Account, new OpenAccount(`owner-${a}`));
-        for (let i = 1; i <= depositsEach; i++) await repository.update(Account, id, new Deposit(i));
+        const { id } = await repository.create(Counter, new OpenCounter(a));
+        for (let i = 1; i <= depositsEach; i++) await repository.update(Counter, id, new AddToCounter(i));
       }),
     );
     // The service's ledger handles everything once, then stops: the CLI replays it.
