@@ -158,7 +158,13 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     }
     const badModule = await cli('status', '--mysql', url, '--service', './no/such/module.js');
     expect(badModule.err).toMatch(/ServiceModuleError: Cannot load the service module '\.\/no\/such\/module\.js'/);
-    const usage = await cli('status');
-    expect(usage.code).toBe(2);
+    const noBroker = await cli('status', '--mysql', url, '--kafka', '127.0.0.1:1');
+    expect(noBroker.code).toBe(1);
+    expect(noBroker.err).toBe(
+      'BrokerUnreachableError: Kafka is unreachable at 127.0.0.1:1: Connection error: connect ECONNREFUSED 127.0.0.1:1. ' +
+        'Check that a broker runs there (KAFKA_BROKERS=host:port,...), e.g. `bash scripts/kafka.sh ensure`.',
+    );
+    const badUrl = await cli('status', '--mysql', 'postgres://x@h/db');
+    expect(badUrl.err).toMatch(/MySqlConfigError: Invalid MySQL URL 'postgres:\/\/x@h\/db': the scheme must be mysql:\/\//);
   });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { silentLogger } from '@eventloom/core';
 import { consumerGroupLags } from '@eventloom/kafka';
 import { PublicationStatus, readPublicationStatus } from '@eventloom/mysql';
 import { CliIo } from '../operator/cli-io';
@@ -53,7 +54,7 @@ export async function readStatus(context: OperatorContext): Promise<ServiceStatu
   const subscribers: SubscriberStatus[] = [];
   const common = (id: string) => ({ parked: parked.get(id) ?? 0, rebuiltTo: marks.get(id), replayInProgress: replays.get(id) });
   if (context.topology) {
-    const groups = await consumerGroupLags({ topology: context.topology, kafka: { brokers: context.kafkaBrokers }, withLagTime: true });
+    const groups = await consumerGroupLags({ topology: context.topology, kafka: context.kafkaAccess, withLagTime: true, logger: silentLogger });
     const byId = new Map(groups.map((g) => [g.subscriberId, g]));
     for (const id of [...new Set([...ids, ...byId.keys()])].sort()) {
       const group = byId.get(id);

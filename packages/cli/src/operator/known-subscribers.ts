@@ -1,3 +1,4 @@
+import { silentLogger } from '@eventloom/core';
 import { consumerGroupLags } from '@eventloom/kafka';
 import { UnknownSubscriberError } from './cli-errors';
 import { OperatorContext } from './operator-context';
@@ -21,6 +22,6 @@ export async function knownSubscriberIds(context: OperatorContext): Promise<stri
 export async function requireKnownSubscriber(context: OperatorContext, subscriberId: string): Promise<void> {
   const known = await knownSubscriberIds(context);
   if (known.includes(subscriberId)) return;
-  if (context.topology && (await consumerGroupLags({ topology: context.topology, kafka: { brokers: context.kafkaBrokers }, subscriberIds: [subscriberId] }))[0]?.partitions.length) return;
+  if (context.topology && (await consumerGroupLags({ topology: context.topology, kafka: context.kafkaAccess, subscriberIds: [subscriberId], logger: silentLogger }))[0]?.partitions.length) return;
   throw new UnknownSubscriberError(subscriberId, known);
 }

@@ -59,6 +59,14 @@ export class OperatorContext {
     return new OperatorContext(store, service, topology, kafka === '' ? undefined : kafka);
   }
 
+  /**
+   * How the CLI's admin reads reach Kafka: quietly (an unreachable broker is one BrokerUnreachableError at
+   * the end, not kafkajs' line per retry) and with few retries, so a wrong --kafka fails in seconds.
+   */
+  get kafkaAccess(): { brokers?: string; config: { retry: { retries: number } } } {
+    return { brokers: this.kafkaBrokers, config: { retry: { retries: 2 } } };
+  }
+
   /** Subscribers run through Kafka (consumer groups) rather than in process (checkpoints). */
   get viaKafka(): boolean {
     return this.topology !== undefined;
