@@ -12,3 +12,5 @@ export { KafkaTransport } from './consumer/kafka-transport';
 export type { KafkaTransportOptions, PublicationProgress } from './consumer/kafka-transport';
 export { rebuild, rebuildSubscriber, SubscriberActiveError } from './rebuild/rebuild';
 export type { RebuildOptions, RebuildProgress, RebuildRequest, RebuildResult } from './rebuild/rebuild';
+export { consumerGroupLags } from './operations/consumer-group-lag';
+export type { ConsumerGroupLag, ConsumerGroupLagOptions } from './operations/consumer-group-lag';

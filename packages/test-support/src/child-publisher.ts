@@ -2,8 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { eventually } from '@eventloom/testing';
 
-/** The shipped publisher CLI (eventloom-publisher), from its sources. */
-export const publisherCli = path.join(__dirname, '..', '..', 'kafka', 'src', 'cli.ts');
+/** The shipped CLI (`eventloom`, @eventloom/cli), from its sources: give it `publisher ...` to run the publisher. */
+export const eventloomCli = path.join(__dirname, '..', '..', 'cli', 'src', 'cli.ts');
 
 /** The publisher with a slowed Kafka sink (--send-delay-ms), so that a killed leader is caught mid-stream. */
 export const slowedPublisherProgram = path.join(__dirname, 'slowed-publisher.ts');

@@ -2,7 +2,7 @@ export { createEventsTable, createTestDatabase, TEST_SERVER_URL } from './databa
 export type { TestDatabase } from './database';
 export { brokers, deleteTopics, readTopics, testAdmin, uniqueGroupId, uniqueTopicPrefix } from './kafka-broker';
 export type { ReadMessage } from './kafka-broker';
-export { ChildPublisher, publisherCli, slowedPublisherProgram } from './child-publisher';
+export { ChildPublisher, eventloomCli, slowedPublisherProgram } from './child-publisher';
 export { eventually } from '@eventloom/testing';
 export * from './counters';
 export { freePort } from './free-port';

@@ -6,7 +6,7 @@ const packages = path.resolve(__dirname, '../..');
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {
   // Entry points too (@eventloom/core/spi): resolving one to dist/ would load a second copy of core.
-  const match = /^@eventloom\/(core|in-memory|testing|mysql|kafka)(?:\/(spi|contract))?$/.exec(request);
+  const match = /^@eventloom\/(core|in-memory|testing|mysql|kafka|cli)(?:\/(spi|contract))?$/.exec(request);
   return resolve.call(this, match ? path.join(packages, match[1], 'src', match[2] ?? '') : request, ...rest);
 };
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';

@@ -12,7 +12,7 @@ import {
   createTestDatabase,
   deleteTopics,
   eventually,
-  publisherCli,
+  eventloomCli,
   readTopics,
   slowedPublisherProgram,
   testAdmin,
@@ -38,7 +38,7 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
     ];
     const child =
       sendDelayMs === undefined
-        ? await ChildPublisher.start(publisherCli, args)
+        ? await ChildPublisher.start(eventloomCli, ['publisher', ...args])
         : await ChildPublisher.start(slowedPublisherProgram, [...args, '--send-delay-ms', String(sendDelayMs)]);
     children.push(child);
     return child;

@@ -45,6 +45,14 @@ export interface RebuildOptions {
   /** Aggregates handled at once (default 16); one aggregate's events stay in order. */
   readonly maxConcurrentAggregates?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Hand over only the events from this position on (default 1: the whole
+   * store). A replay; or a rebuild resumed after a crash from the position
+   * its last `saveProgress` recorded, plus one.
+   */
+  readonly fromPosition?: number;
+  /** Awaited after each batch with the position below which every event is handled: where a killed rebuild resumes. */
+  readonly saveProgress?: (position: number) => Promise<void>;
   readonly logger?: Logger;
 }
 
@@ -108,7 +116,9 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
     const aggregateTypes = new Set(request.aggregateTypes);
     const eventTypes = new Set(request.eventTypes);
     const total = await options.log.lastPosition();
-    let position = 0;
+    // A resumed run captures its own end offsets (step 1 above) before reading on: the argument
+    // holds for it as for a fresh one, since the earlier run handled every position up to where it starts.
+    let position = Math.max(0, (options.fromPosition ?? 1) - 1);
     let handled = 0;
     logger.info(`rebuilding subscriber '${request.subscriberId}' from the event store (${total} events to scan)`);
     for (;;) {
@@ -122,6 +132,7 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
       if (result.failed !== undefined) throw result.failed;
       handled += wanted.length;
       position = batch[batch.length - 1].position;
+      await options.saveProgress?.(position);
       options.onProgress?.({ handled, position, total });
     }
     // 3. Mark first: should we die before the offsets move, the old offsets plus the mark still skip what was rebuilt.

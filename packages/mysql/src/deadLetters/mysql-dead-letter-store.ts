@@ -93,6 +93,13 @@ export class MySqlDeadLetterStore implements AggregateParking {
     return rows.map(toParked);
   }
 
+  /** How many events each subscriber has parked (subscribers with none are absent). */
+  async countsBySubscriber(): Promise<Map<string, number>> {
+    await this.schema.ensure();
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT subscriber_id, COUNT(*) AS n FROM ${this.table} GROUP BY subscriber_id ORDER BY subscriber_id`);
+    return new Map(rows.map((r) => [r.subscriber_id as string, Number(r.n)]));
+  }
+
   async find(subscriberId: string, eventId: string): Promise<ParkedEntry | undefined> {
     await this.schema.ensure();
     const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT ${PARKED_COLUMNS} FROM ${this.table} WHERE subscriber_id = ? AND event_id = ?`, [

@@ -90,7 +90,8 @@ export async function publisherLockHeld(sql: Pick<Connection, 'query'>, tablePre
   return Number(rows[0].held) === 1;
 }
 
-async function lockNameFor(connection: Pick<Connection, 'query'>, tablePrefix: string): Promise<string> {
+/** The publisher lock's name in the connection's database (also what `publisherLeader` asks about). */
+export async function lockNameFor(connection: Pick<Connection, 'query'>, tablePrefix: string): Promise<string> {
   const [rows] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS db');
   const name = `${rows[0].db ?? ''}.${tablePrefix}eventloom_publisher`;
   return name.length <= 64 ? name : `eventloom_publisher.${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;

@@ -39,6 +39,25 @@ export class MySqlPublicationLog implements PublicationLog {
     return Number(rows[0].last);
   }
 
+  /** When the event at `position` was stored; undefined when no event has that position (yet). */
+  async storedAt(position: number): Promise<Date | undefined> {
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(`SELECT created_at FROM ${this.events} WHERE position = ?`, [position]);
+    return rows.length === 0 ? undefined : (rows[0].created_at as Date);
+  }
+
+  /**
+   * The first position of an event stored at or after `time` (undefined when
+   * none), e.g. where a replay "from 09:00" starts. Scans the table (no index
+   * on the time): an operator's query, not a hot path.
+   */
+  async firstPositionStoredSince(time: Date): Promise<number | undefined> {
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(
+      `SELECT MIN(position) AS position FROM ${this.events} WHERE created_at >= ? AND position IS NOT NULL`,
+      [time],
+    );
+    return rows[0].position === null ? undefined : Number(rows[0].position);
+  }
+
   /** Resolves once every event stored before the call is published. */
   published(): Promise<void> {
     return waitUntilPublished(this.mysql.pool, this.events, this.options.pollIntervalMs ?? 25);

@@ -39,6 +39,13 @@ export class MySqlRebuildMarks implements RebuildMarks {
     return rows.length === 0 ? 0 : Number(rows[0].position);
   }
 
+  /** Every mark, by subscriber id. */
+  async list(): Promise<Array<{ subscriberId: string; position: number; rebuiltAt: Date }>> {
+    await this.schema.ensure();
+    const [rows] = await this.mysql.pool.query<RowDataPacket[]>(`SELECT subscriber_id, position, rebuilt_at FROM ${this.table} ORDER BY subscriber_id`);
+    return rows.map((r) => ({ subscriberId: r.subscriber_id as string, position: Number(r.position), rebuiltAt: r.rebuilt_at as Date }));
+  }
+
   async set(subscriberId: string, position: number): Promise<void> {
     await this.schema.ensure();
     await this.mysql.pool.query(

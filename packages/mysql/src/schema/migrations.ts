@@ -136,6 +136,20 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 5,
+    name: 'replays in progress',
+    statements: (t) => [
+      // One row per subscriber while `eventloom rebuild/replay` runs; `position` is how far it got, so a killed run resumes.
+      `CREATE TABLE IF NOT EXISTS ${t.replays} (
+        subscriber_id VARCHAR(255) NOT NULL PRIMARY KEY,
+        from_position BIGINT NOT NULL,
+        position BIGINT NOT NULL,
+        started_at DATETIME(6) NOT NULL,
+        updated_at DATETIME(6) NOT NULL
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 /** The schema version this package reads and writes. */

@@ -14,6 +14,7 @@ export interface TableNames {
   /** Tram's `received_messages`: messages each consumer handled, marked in its own transaction. */
   readonly receivedMessages: string;
   readonly sagaInstances: string;
+  readonly replays: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -41,5 +42,6 @@ export function tableNames(prefix = ''): TableNames {
     rebuildMarks: quote('rebuild_marks'),
     receivedMessages: quote('received_messages'),
     sagaInstances: quote('saga_instance'),
+    replays: quote('replays'),
   };
 }

@@ -23,6 +23,24 @@ export class MySqlCheckpointStore implements CheckpointStore {
     return rows.length ? Number(rows[0].position) : 0;
   }
 
+  /** Every saved checkpoint, by subscriber id: what an operator's `status` lists. */
+  async list(): Promise<Array<{ subscriberId: string; position: number; updatedAt: Date }>> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT subscriber_id, position, updated_at FROM ${this.table} ORDER BY subscriber_id`);
+    return rows.map((r) => ({ subscriberId: r.subscriber_id as string, position: Number(r.position), updatedAt: r.updated_at as Date }));
+  }
+
+  /**
+   * Moves a checkpoint to `position`, also backwards (save never does): a
+   * replay sets it before the events to hand over again. Only while the
+   * subscriber runs nowhere, or a late save of that run moves it forward again.
+   */
+  async reset(subscriberId: string, position: number): Promise<void> {
+    await this.pool.execute(
+      `INSERT INTO ${this.table} (subscriber_id, position) VALUES (?, ?) ON DUPLICATE KEY UPDATE position = VALUES(position)`,
+      [subscriberId, position],
+    );
+  }
+
   async save(subscriberId: string, position: number): Promise<void> {
     // GREATEST: a late save from an older run must never move a subscriber back.
     await this.pool.execute(
