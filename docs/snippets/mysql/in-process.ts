@@ -7,7 +7,7 @@ import { OrderHistory } from './views';
 
 export async function inProcessDelivery(url: string): Promise<void> {
   // #region in-process
-  const store = new MySqlEventStore({ url });                 // migrate(url) first: needs schema v4
+  const store = new MySqlEventStore({ url });                 // migrate(url) first: needs schema v5
   await store.ready();
   const { transport, publisher } = await mysqlInProcessTransport(store, { pollIntervalMs: 25 });
   const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store) });

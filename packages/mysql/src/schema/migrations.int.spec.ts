@@ -38,6 +38,7 @@ describe('migrate', () => {
       'rebuild_marks',
       'received_events',
       'received_messages',
+      'replays',
       'saga_instance',
       'snapshots',
       'subscriber_positions',
@@ -53,8 +54,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
