@@ -4,7 +4,8 @@ import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
-import { describeError, isInfrastructureFailure, UnknownEventTypeError } from '../errors';
+import { describeError, isInfrastructureFailure, UnknownEventTypeError, UpcastFailedError } from '../errors';
+import { eventTypes } from '../typing/event';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 
@@ -35,15 +36,17 @@ export interface DeliveryDependencies {
 export function eventDelivery(subscriber: object, definition: SubscriberDefinition, deps: DeliveryDependencies) {
   return async (stored: StoredEvent): Promise<void> => {
     const method = definition.handlers.get(stored.eventType);
-    if (!method) return;
+    // Not this subscriber's event; but one whose type this process does not know at all
+    // (a class not imported, a rename without an alias) is parked, naming what to declare.
+    if (!method && eventTypes.has(stored.eventType)) return;
     let lastError: unknown;
     let attempt = 1;
     let outage: { readonly since: number; tries: number } | undefined;
     for (; attempt <= deps.options.maxAttempts; attempt++) {
       try {
-        const envelope = toEnvelope(stored);
+        const envelope = toEnvelope(stored); // an unknown type throws UnknownEventTypeError here: `method` is set below
         const context = eventContext(envelope, definition.subscriberId, attempt, deps.repository);
-        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
+        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method!](context);
         if (outage) {
           deps.logger.info(`subscriber '${definition.subscriberId}' goes on: what it needed answers again`, {
             afterMs: Date.now() - outage.since,
@@ -53,8 +56,8 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
         return;
       } catch (error) {
         lastError = error;
-        // A message that cannot be decoded will not decode on the next try either.
-        if (error instanceof UnknownEventTypeError || error instanceof SyntaxError) break;
+        // A message that cannot be decoded will not decode on the next try either (nor re-run upcaster).
+        if (error instanceof UnknownEventTypeError || error instanceof UpcastFailedError || error instanceof SyntaxError) break;
         if (deps.isClosed()) throw error;
         if (isInfrastructureFailure(error)) {
           if (!outage) {
