@@ -10,6 +10,8 @@ export { Type } from 'class-transformer';
 
 export { Event } from './typing/event';
 export type { EventOptions } from './typing/event';
+export { upcast, Upcasters } from './typing/upcasting';
+export type { StoredEventInfo, StoredShape, Upcaster } from './typing/upcasting';
 export type { EventEnvelope } from './typing/event-envelope';
 export type { EventMetadataFields } from './typing/stored-event';
 
@@ -86,5 +88,7 @@ export {
   OptimisticConcurrencyError,
   TransientStoreError,
   UnknownEventTypeError,
+  UnknownEventVersionError,
+  UpcastFailedError,
 } from './errors/errors';
 export { UndecodableMessageError } from './deadLetters/undecodable';

@@ -1,6 +1,6 @@
 import { createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DuplicateAggregateError, EventloomError, EventTooLargeError, OptimisticConcurrencyError, TransientStoreError } from '@eventloom/core';
-import { AggregateStream, AppendRequest, EventStore, LoadOptions, StoredEvent } from '@eventloom/core/spi';
+import { AggregateStream, AppendRequest, EventStore, LoadOptions, Snapshot, StoredEvent } from '@eventloom/core/spi';
 import {
   connectionFailure,
   errorCode,
@@ -55,6 +55,7 @@ interface SnapshotRow extends RowDataPacket {
   entity_version: number;
   snapshot_type: string;
   snapshot_json: string;
+  snapshot_schema_version: number;
   already_triggered?: number;
 }
 
@@ -133,7 +134,7 @@ export class MySqlEventStore implements EventStore {
           `${aggregateType} '${aggregateId}': its events start at version ${events[0].version} with no snapshot at ${snapshotVersion}; the events table is damaged.`,
         );
       }
-      snapshot = { aggregateType, aggregateId, version: snapshotVersion, snapshotType: found[0].snapshot_type, snapshotJson: found[0].snapshot_json };
+      snapshot = snapshotFromRow(aggregateType, aggregateId, found[0]);
     }
     return {
       version: events[events.length - 1].version,
@@ -153,7 +154,7 @@ export class MySqlEventStore implements EventStore {
     const [row] = rows;
     return {
       version: row.entity_version,
-      snapshot: { aggregateType, aggregateId, version: row.entity_version, snapshotType: row.snapshot_type, snapshotJson: row.snapshot_json },
+      snapshot: snapshotFromRow(aggregateType, aggregateId, row),
       events: [],
       alreadyTriggeredBy: trigger ? Number(row.already_triggered) === 1 : undefined,
     };
@@ -193,6 +194,7 @@ export class MySqlEventStore implements EventStore {
           snapshot.version,
           snapshot.snapshotType,
           snapshot.snapshotJson,
+          snapshot.schemaVersion ?? 1,
         ]);
       }
       stage = 'commit';
@@ -322,6 +324,17 @@ export function mysqlEventStore(options: MySqlEventStoreOptions = {}): MySqlEven
 }
 
 /** Ends a failed transaction; a connection in an unknown state is closed, never returned to the pool. */
+function snapshotFromRow(aggregateType: string, aggregateId: string, row: SnapshotRow): Snapshot {
+  return {
+    aggregateType,
+    aggregateId,
+    version: Number(row.entity_version),
+    snapshotType: row.snapshot_type,
+    snapshotJson: row.snapshot_json,
+    schemaVersion: Number(row.snapshot_schema_version),
+  };
+}
+
 async function abandon(connection: PoolConnection, error: unknown): Promise<void> {
   if ((error as { fatal?: boolean } | null)?.fatal) {
     connection.destroy();
@@ -335,6 +348,8 @@ async function abandon(connection: PoolConnection, error: unknown): Promise<void
   }
 }
 
+const SNAPSHOT_COLUMNS = 'entity_version, snapshot_type, snapshot_json, snapshot_schema_version';
+
 function statements(t: TableNames) {
   const triggered = `EXISTS(SELECT 1 FROM ${t.events} t WHERE t.entity_type = ? AND t.entity_id = ? AND t.triggering_event = ?) AS already_triggered`;
   const load = (withTrigger: boolean) =>
@@ -344,17 +359,17 @@ function statements(t: TableNames) {
        AND entity_version > (SELECT COALESCE(MAX(entity_version), 0) FROM ${t.snapshots} WHERE entity_type = ? AND entity_id = ?)
      ORDER BY entity_version`;
   const latestSnapshot = (withTrigger: boolean) =>
-    `SELECT entity_version, snapshot_type, snapshot_json${withTrigger ? `, ${triggered}` : ''}
+    `SELECT ${SNAPSHOT_COLUMNS}${withTrigger ? `, ${triggered}` : ''}
      FROM ${t.snapshots} WHERE entity_type = ? AND entity_id = ? ORDER BY entity_version DESC LIMIT 1`;
   return {
     load: load(false),
     loadTriggered: load(true),
     latestSnapshot: latestSnapshot(false),
     latestSnapshotTriggered: latestSnapshot(true),
-    snapshotAt: `SELECT entity_version, snapshot_type, snapshot_json FROM ${t.snapshots} WHERE entity_type = ? AND entity_id = ? AND entity_version = ?`,
+    snapshotAt: `SELECT ${SNAPSHOT_COLUMNS} FROM ${t.snapshots} WHERE entity_type = ? AND entity_id = ? AND entity_version = ?`,
     readStream: `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE entity_type = ? AND entity_id = ? ORDER BY entity_version`,
     insertEntity: `INSERT INTO ${t.entities} (entity_type, entity_id, entity_version) VALUES (?, ?, ?)`,
     updateEntity: `UPDATE ${t.entities} SET entity_version = ? WHERE entity_type = ? AND entity_id = ? AND entity_version = ?`,
-    insertSnapshot: `INSERT INTO ${t.snapshots} (entity_type, entity_id, entity_version, snapshot_type, snapshot_json) VALUES (?, ?, ?, ?, ?)`,
+    insertSnapshot: `INSERT INTO ${t.snapshots} (entity_type, entity_id, entity_version, snapshot_type, snapshot_json, snapshot_schema_version) VALUES (?, ?, ?, ?, ?, ?)`,
   };
 }

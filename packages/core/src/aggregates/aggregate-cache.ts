@@ -15,6 +15,8 @@ export interface CachedAggregate {
    * Never changed once cached: a new set replaces it.
    */
   readonly triggeredBy?: ReadonlySet<string>;
+  /** The latest stored snapshot is of another snapshotVersion: the next append replaces it. */
+  readonly staleSnapshot?: boolean;
 }
 
 export interface AggregateCacheOptions {

@@ -14,6 +14,8 @@ export interface AggregateDefinition {
   /** event type name -> method name */
   readonly appliers: Map<string, string | symbol>;
   readonly snapshots?: SnapshotStrategy;
+  /** The version of this aggregate's snapshot shape (default 1); snapshots of another are ignored. */
+  readonly snapshotVersion: number;
 }
 
 export interface AggregateOptions {
@@ -21,6 +23,13 @@ export interface AggregateOptions {
   snapshots?: SnapshotStrategy;
   /** The name on the wire (e.g. the Java class name, which is also the topic, for Eventuate); default: the type name. */
   wireName?: string;
+  /**
+   * The version of the shape its snapshots are stored in (default 1). Raise
+   * it when the aggregate's fields change: snapshots of another version are
+   * then ignored (the aggregate is loaded from its events) and replaced by
+   * the next append, never revived into the wrong shape.
+   */
+  snapshotVersion?: number;
 }
 
 const AGGREGATE = Symbol.for('eventloom:aggregate');
@@ -30,6 +39,10 @@ const APPLIERS = Symbol.for('eventloom:appliers');
 export function defineAggregate(cls: Class<object>, type: string, options: AggregateOptions = {}): void {
   if (!type) throw new InvalidDefinitionError(`@Aggregate on ${cls.name} needs a non-empty type name.`);
   if (options.wireName !== undefined) wireNames.nameAggregate(type, options.wireName);
+  const snapshotVersion = options.snapshotVersion ?? 1;
+  if (!Number.isInteger(snapshotVersion) || snapshotVersion < 1) {
+    throw new InvalidDefinitionError(`@Aggregate('${type}'): snapshotVersion must be an integer from 1, got ${String(options.snapshotVersion)}.`);
+  }
   const appliers = (Reflect.getOwnMetadata(APPLIERS, cls.prototype) as Map<Class, string | symbol>) ?? new Map();
   const byName = new Map<string, string | symbol>();
   for (const [eventCls, method] of appliers) {
@@ -42,6 +55,7 @@ export function defineAggregate(cls: Class<object>, type: string, options: Aggre
     processors: (Reflect.getOwnMetadata(PROCESSORS, cls.prototype) as Map<Class, string | symbol>) ?? new Map(),
     appliers: byName,
     snapshots: options.snapshots,
+    snapshotVersion,
   };
   Reflect.defineMetadata(AGGREGATE, definition, cls);
 }

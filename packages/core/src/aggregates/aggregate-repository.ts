@@ -2,7 +2,7 @@ import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
 import { EventEnvelope, toEnvelope } from '../typing/event-envelope';
-import { NewEvent } from '../typing/stored-event';
+import { NewEvent, StoredEvent } from '../typing/stored-event';
 import { AggregateStream, AppendRequest, EventStore, Snapshot } from '../eventStore/event-store';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
 import {
@@ -102,6 +102,12 @@ export const defaultRetry: RetryOptions = { maxAttempts: 10, initialDelayMs: 5, 
 interface Rehydrated<A> {
   aggregate: A;
   stream: AggregateStream;
+  /** The snapshot the aggregate was revived from: the stream's, unless it is of another snapshotVersion. */
+  snapshot?: Snapshot;
+  /** The events applied on top of `snapshot` (all of them without one). */
+  events: readonly StoredEvent[];
+  /** The stream's snapshot is of another snapshotVersion and was ignored. */
+  staleSnapshot: boolean;
   envelopes: EventEnvelope[];
   loadMillis: number;
 }
@@ -114,6 +120,8 @@ interface Current<A> {
   readonly loadMillis: number;
   /** The history's idempotency keys up to `version`, when all are known (see CachedAggregate). */
   readonly triggeredBy?: ReadonlySet<string>;
+  /** The latest stored snapshot is of another snapshotVersion: the next append replaces it. */
+  readonly staleSnapshot?: boolean;
 }
 
 /**
@@ -262,7 +270,7 @@ export class AggregateRepository {
       id,
       version: loaded.stream.version,
       aggregate: loaded.aggregate,
-      snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+      snapshotVersion: loaded.snapshot?.version ?? 0,
       eventsSinceSnapshot: loaded.envelopes,
     };
   }
@@ -286,12 +294,20 @@ export class AggregateRepository {
     this.counters.loads++;
     const stream = await this.eventStore.load(definition.type, id, { triggeringEventId });
     if (!stream) return undefined;
-    const aggregate = stream.snapshot
-      ? (plainToInstance(definition.cls, JSON.parse(stream.snapshot.snapshotJson) as object) as A)
+    let { snapshot, events } = stream;
+    const staleSnapshot = snapshot !== undefined && (snapshot.schemaVersion ?? 1) !== definition.snapshotVersion;
+    if (staleSnapshot) {
+      // A snapshot of another shape is never revived: the whole history stands in, up to the
+      // version loaded, so that an append that raced in since still makes ours conflict.
+      snapshot = undefined;
+      events = (await this.eventStore.readStream(definition.type, id)).filter((event) => event.version <= stream.version);
+    }
+    const aggregate = snapshot
+      ? (plainToInstance(definition.cls, JSON.parse(snapshot.snapshotJson) as object) as A)
       : (new definition.cls() as A);
-    const envelopes = stream.events.map((stored) => toEnvelope(stored));
+    const envelopes = events.map((stored) => toEnvelope(stored));
     for (const envelope of envelopes) applyEvent(definition, aggregate as object, envelope.event);
-    const loaded = { aggregate, stream, envelopes, loadMillis: performance.now() - started };
+    const loaded = { aggregate, stream, snapshot, events, staleSnapshot, envelopes, loadMillis: performance.now() - started };
     // Cached before any command touches it; the cache keeps its own copy.
     this.cache?.put(cacheKey(definition, id), current(loaded) as Current<object>);
     return loaded;
@@ -335,21 +351,25 @@ export class AggregateRepository {
     const versionAfter = version + events.length;
     const snapshotVersion = decidedOn.snapshotVersion;
     const strategy = this.options.snapshots?.[definition.type] ?? definition.snapshots;
-    const snapshot: Snapshot | undefined = strategy?.shouldSnapshot({
-      aggregateType: definition.type,
-      versionBefore: version,
-      versionAfter,
-      snapshotVersion,
-      loadMillis,
-    })
-      ? {
-          aggregateType: definition.type,
-          aggregateId: id,
-          version: versionAfter,
-          snapshotType: definition.type,
-          snapshotJson: JSON.stringify(instanceToPlain(aggregate)),
-        }
-      : undefined;
+    // A stale snapshot (another snapshotVersion) is replaced by the next append, whatever the strategy.
+    const snapshot: Snapshot | undefined =
+      decidedOn.staleSnapshot ||
+      strategy?.shouldSnapshot({
+        aggregateType: definition.type,
+        versionBefore: version,
+        versionAfter,
+        snapshotVersion,
+        loadMillis,
+      })
+        ? {
+            aggregateType: definition.type,
+            aggregateId: id,
+            version: versionAfter,
+            snapshotType: definition.type,
+            snapshotJson: JSON.stringify(instanceToPlain(aggregate)),
+            schemaVersion: definition.snapshotVersion,
+          }
+        : undefined;
     return { aggregateType: definition.type, aggregateId: id, expectedVersion: version, events, snapshot };
   }
 
@@ -367,7 +387,8 @@ export class AggregateRepository {
     const version = request.expectedVersion + request.events.length;
     const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
     const triggeredBy = knownTriggers(decidedOn.triggeredBy, request.events);
-    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis, triggeredBy });
+    const staleSnapshot = !request.snapshot && decidedOn.staleSnapshot;
+    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis, triggeredBy, staleSnapshot });
     return {
       id: request.aggregateId,
       version,
@@ -382,10 +403,11 @@ function current<A>(loaded: Rehydrated<A>): Current<A> {
   return {
     aggregate: loaded.aggregate,
     version: loaded.stream.version,
-    snapshotVersion: loaded.stream.snapshot?.version ?? 0,
+    snapshotVersion: loaded.snapshot?.version ?? 0,
     loadMillis: loaded.loadMillis,
     // Events before a snapshot are not read, so their keys are unknown.
-    triggeredBy: loaded.stream.snapshot ? undefined : knownTriggers(noTriggers, loaded.stream.events),
+    triggeredBy: loaded.snapshot ? undefined : knownTriggers(noTriggers, loaded.events),
+    staleSnapshot: loaded.staleSnapshot,
   };
 }
 

@@ -4,11 +4,68 @@ export class UnknownEventTypeError extends EventloomError {
   constructor(
     readonly eventType: string,
     context?: string,
+    message?: string,
   ) {
     super(
-      `Unknown event type '${eventType}'${context ? ` ${context}` : ''}. ` +
-        `Declare a class with @Event('${eventType}') and import it before events of this type are read.`,
+      message ??
+        `Unknown event type '${eventType}'${context ? ` ${context}` : ''}. ` +
+          `Declare a class with @Event('${eventType}') and import it before events of this type are read; ` +
+          `if the class was renamed, name the old type in its aliases: @Event('NewName', { aliases: ['${eventType}'] }).`,
     );
+  }
+}
+
+/**
+ * A stored event whose schema version this process cannot read: newer than
+ * its class (written by newer code), or older with no upcaster to the
+ * current version. It will not decode on the next try either.
+ */
+export class UnknownEventVersionError extends UnknownEventTypeError {
+  constructor(
+    eventType: string,
+    readonly storedVersion: unknown,
+    readonly currentVersion: number,
+    context?: string,
+  ) {
+    const where = context ? ` ${context}` : '';
+    super(
+      eventType,
+      context,
+      typeof storedVersion === 'number' && Number.isInteger(storedVersion) && storedVersion > currentVersion
+        ? `Event '${eventType}'${where} is stored at schema version ${storedVersion}, newer than this process knows (version ${currentVersion}). ` +
+            `Deploy the code that declares @Event('${eventType}', { schemaVersion: ${storedVersion} }) to this service before events of that version reach it.`
+        : typeof storedVersion === 'number' && Number.isInteger(storedVersion) && storedVersion >= 1
+          ? `Event '${eventType}'${where} is stored at schema version ${storedVersion}, and '${eventType}' (version ${currentVersion}) has no upcaster from it. ` +
+            `Declare them on the class: @Event('${eventType}', { schemaVersion: ${currentVersion}, upcasters: upcast<${eventType}V${storedVersion}>(${storedVersion === 1 ? '' : storedVersion})${steps(storedVersion, currentVersion)} }).`
+          : `Event '${eventType}'${where} has schema version ${JSON.stringify(storedVersion)} in its metadata; schema versions are integers from 1.`,
+    );
+  }
+}
+
+function steps(from: number, to: number): string {
+  let text = '';
+  for (let v = from + 1; v <= to; v++) text += `.to(${v}, (v${v - 1}) => ...)`;
+  return text;
+}
+
+/** An upcaster threw. It throws again on the next try: a delivery parks the event at once. */
+export class UpcastFailedError extends EventloomError {
+  readonly eventType: string;
+  readonly eventId: string;
+
+  constructor(
+    stored: { readonly eventType: string; readonly eventId: string; readonly aggregateType: string; readonly aggregateId: string },
+    readonly fromVersion: number,
+    cause: unknown,
+  ) {
+    super(
+      `The upcaster of '${stored.eventType}' from version ${fromVersion} to ${fromVersion + 1} failed on event ${stored.eventId} ` +
+        `of ${stored.aggregateType} '${stored.aggregateId}': ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'Fix the upcaster; the stored event is unchanged.',
+      { cause },
+    );
+    this.eventType = stored.eventType;
+    this.eventId = stored.eventId;
   }
 }
 

@@ -8,6 +8,11 @@ export interface Snapshot {
   readonly version: number;
   readonly snapshotType: string;
   readonly snapshotJson: string;
+  /**
+   * The version of the snapshot's shape (the aggregate's `snapshotVersion`);
+   * absent means 1. Stores keep it as given.
+   */
+  readonly schemaVersion?: number;
 }
 
 export interface AggregateStream {

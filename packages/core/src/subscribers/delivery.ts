@@ -4,8 +4,9 @@ import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { Logger } from '../runtime/logger';
-import { describeError, isInfrastructureFailure, UnknownEventTypeError } from '../errors';
+import { describeError, isInfrastructureFailure, UnknownEventTypeError, UpcastFailedError } from '../errors';
 import { UndecodableMessageError } from '../deadLetters/undecodable';
+import { eventTypes } from '../typing/event';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 
@@ -38,15 +39,18 @@ export function eventDelivery(subscriber: object, definition: SubscriberDefiniti
     {
       consumerId: definition.subscriberId,
       run: async (stored, attempt) => {
+        const envelope = toEnvelope(stored); // an unknown type throws UnknownEventTypeError here, before a handler is looked up
         const method = definition.handlers.get(stored.eventType)!;
-        const context = eventContext(toEnvelope(stored), definition.subscriberId, attempt, deps.repository);
+        const context = eventContext(envelope, definition.subscriberId, attempt, deps.repository);
         await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[method](context);
       },
     },
     deps,
   );
   return async (stored: StoredEvent): Promise<void> => {
-    if (definition.handlers.has(stored.eventType)) await retrying(stored);
+    // Not this subscriber's event; but one whose type this process does not know at all
+    // (a class not imported, a rename without an alias) is parked, naming what to declare.
+    if (definition.handlers.has(stored.eventType) || !eventTypes.has(stored.eventType)) await retrying(stored);
   };
 }
 
@@ -136,7 +140,13 @@ export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependenc
 
 /** Errors that the next try would meet again: an unknown type, JSON that does not parse. */
 function isUndecodableError(error: unknown): boolean {
-  return error instanceof UnknownEventTypeError || error instanceof SyntaxError || error instanceof UndecodableMessageError;
+  // Nor will an upcaster that failed succeed when run again.
+  return (
+    error instanceof UnknownEventTypeError ||
+    error instanceof UpcastFailedError ||
+    error instanceof SyntaxError ||
+    error instanceof UndecodableMessageError
+  );
 }
 
 /** Error texts can be huge (a stack, a response body); a reason to read needs only the start. */

@@ -66,6 +66,20 @@ describe('event delivery', () => {
     await expect(delivery(stored)).rejects.toThrow('dead-letter store unreachable');
     expect(logs).toEqual(["subscriber 'deliveryFailing' could not park DeliveryBoom e-1"]);
   });
+
+  it('parks at once an event whose type this process does not know, naming what to declare; passes over known types it does not handle', async () => {
+    @Event('DeliveryKnownElsewhere', { aggregateType: 'DeliveryThing' })
+    class KnownElsewhere {}
+    expect(KnownElsewhere).toBeDefined();
+    const parked: ParkedEvent[] = [];
+    const delivery = deliveryWith(async (entry) => void parked.push(entry), []);
+    await delivery({ ...stored, eventType: 'DeliveryKnownElsewhere' });
+    expect(parked).toHaveLength(0);
+    await delivery({ ...stored, eventId: 'e-2', eventType: 'DeliveryNeverDeclared' });
+    expect(parked).toHaveLength(1);
+    expect(parked[0]).toMatchObject({ attempts: 1, event: { eventId: 'e-2' } });
+    expect(parked[0].error).toMatch(/UnknownEventTypeError: Unknown event type 'DeliveryNeverDeclared'.*@Event\('DeliveryNeverDeclared'\)/);
+  });
 });
 
 describe('an outage is not a poison event', () => {

@@ -5,7 +5,7 @@ import { InvalidDefinitionError } from '../errors';
 
 export interface SubscriberDefinition {
   readonly subscriberId: string;
-  /** event type name -> method name */
+  /** event type name -> method name; an event's aliases (old names) lead to its method too */
   readonly handlers: Map<string, string | symbol>;
 }
 
@@ -42,6 +42,9 @@ export function subscriberDefinition(subscriber: object): SubscriberDefinition {
       throw new InvalidDefinitionError(`${cls.name} has two handlers for event '${type}'.`);
     }
     handlers.set(type, method);
+  }
+  for (const [type, method] of [...handlers]) {
+    for (const alias of eventTypes.info(type).aliases) handlers.set(alias, method);
   }
   if (handlers.size === 0) {
     throw new InvalidDefinitionError(`${cls.name} has no @EventHandlerMethod; a subscriber needs at least one.`);

@@ -15,14 +15,15 @@ export interface EventEnvelope<E = object> {
   readonly position?: number;
 }
 
-/** Decodes a stored event into its class instance (nested value objects included). */
+/**
+ * Decodes a stored event into an instance of its current class (nested value
+ * objects included): the one read path of loads and deliveries, so every one
+ * of them upcasts older versions and follows renames. `eventType` and
+ * `metadata` stay as stored.
+ */
 export function toEnvelope<E = object>(stored: StoredEvent): EventEnvelope<E> {
-  const event = eventTypes.deserialize(
-    stored.eventType,
-    stored.eventData,
-    // Built only when the type is unknown: this runs for every event loaded or delivered.
-    () => `(event ${stored.eventId} of ${stored.aggregateType} '${stored.aggregateId}')`,
-  ) as E;
+  // The context is built only when decoding fails: this runs for every event loaded or delivered.
+  const event = eventTypes.decode(stored, () => `(event ${stored.eventId} of ${stored.aggregateType} '${stored.aggregateId}')`) as E;
   return {
     event,
     eventId: stored.eventId,

@@ -4,8 +4,10 @@ import { Class } from './class';
 import { InvalidDefinitionError, UnknownEventTypeError } from '../errors';
 import { isPlainClass } from './transformer-metadata';
 import { wireNames } from './wire-names';
+import { StoredEvent } from './stored-event';
+import { checkUpcasters, MatchesUpcasters, readCurrent, Upcasters } from './upcasting';
 
-export interface EventOptions {
+export interface EventOptions<Latest = unknown> {
   /**
    * The aggregate type that emits this event. Subscribers use it to find the
    * stream (Kafka topic) to read. Optional when an aggregate class with an
@@ -16,6 +18,13 @@ export interface EventOptions {
   schemaVersion?: number;
   /** The name on the wire, where another system reads it (e.g. the Java class name an Eventuate subscriber expects); default: the type name. */
   wireName?: string;
+  /**
+   * Older versions' stored JSON turned into the current version's on every
+   * read: `upcast<V1>().to(2, (v1) => ...)`, up to `schemaVersion`.
+   */
+  upcasters?: Upcasters<Latest>;
+  /** Type names this event was stored under before a rename: they decode to this class. */
+  aliases?: readonly string[];
 }
 
 export interface EventTypeInfo {
@@ -23,6 +32,8 @@ export interface EventTypeInfo {
   readonly cls: Class;
   aggregateType?: string;
   readonly schemaVersion: number;
+  readonly upcasters?: Upcasters;
+  readonly aliases: readonly string[];
   /** Whether JSON alone round-trips the class (no class-transformer decorators); computed on first use. */
   plain?: boolean;
 }
@@ -49,12 +60,28 @@ export class EventTypeRegistry {
         `${capitalised(this.kind.noun)} type '${type}' is declared twice (${existing.cls.name} and ${cls.name}). Each ${this.kind.noun} type name must be unique.`,
       );
     }
-    this.byName.set(type, {
+    const schemaVersion = options.schemaVersion ?? 1;
+    checkUpcasters(type, schemaVersion, options.upcasters);
+    const aliases = options.aliases ?? [];
+    for (const alias of aliases) {
+      const holder = this.byName.get(alias);
+      if (!alias || typeof alias !== 'string' || alias === type || (holder && holder.cls !== cls)) {
+        throw new InvalidDefinitionError(
+          `@Event('${type}') on ${cls.name}: alias ${JSON.stringify(alias)} ` +
+            (holder && holder.cls !== cls ? `is already the type name of ${holder.cls.name}.` : 'must be another, non-empty type name.'),
+        );
+      }
+    }
+    const info: EventTypeInfo = {
       type,
       cls,
       aggregateType: options.aggregateType ?? existing?.aggregateType,
-      schemaVersion: options.schemaVersion ?? 1,
-    });
+      schemaVersion,
+      upcasters: options.upcasters as Upcasters | undefined,
+      aliases,
+    };
+    // An alias finds the same entry: what is stored under an old name decodes to this class.
+    for (const name of [type, ...aliases]) this.byName.set(name, info);
     if (options.wireName !== undefined) wireNames.nameEvent(type, options.wireName);
     Reflect.defineMetadata(EVENT_TYPE, type, cls);
   }
@@ -95,10 +122,24 @@ export class EventTypeRegistry {
     return info && this.isPlain(info) ? JSON.stringify(event) : JSON.stringify(instanceToPlain(event));
   }
 
-  /** Turns stored JSON back into an instance of the event class, nested value objects included. */
+  /** Turns JSON of the current schema version back into an instance of the event class, nested value objects included. */
   deserialize(type: string, json: string, context?: string | (() => string)): object {
-    const info = this.info(type, context);
-    const data = JSON.parse(json) as object;
+    return this.revive(this.info(type, context), JSON.parse(json) as object);
+  }
+
+  /**
+   * Turns a stored event into an instance of its current class: under an
+   * alias, the class it was renamed to; at an older schema version, through
+   * the upcasters. An event already current costs one comparison more.
+   */
+  decode(stored: StoredEvent, context?: string | (() => string)): object {
+    const info = this.info(stored.eventType, context);
+    const version = stored.metadata?.schemaVersion ?? 1;
+    const data = JSON.parse(stored.eventData) as object;
+    return this.revive(info, version === info.schemaVersion ? data : (readCurrent(info, stored, data, version, typeof context === 'function' ? context() : context) as object));
+  }
+
+  private revive(info: EventTypeInfo, data: object): object {
     if (this.isPlain(info)) return Object.assign(Object.create(info.cls.prototype) as object, data);
     return plainToInstance(info.cls, data) as object;
   }
@@ -120,10 +161,11 @@ export const eventTypes = new EventTypeRegistry();
 
 /**
  * Declares an event class under a stable type name:
- * `@Event('OrderCreated') class OrderCreated { ... }`.
+ * `@Event('OrderCreated') class OrderCreated { ... }`. With upcasters, the
+ * compiler checks that the last one returns what the class is stored as.
  */
-export function Event(type: string, options?: EventOptions) {
-  return <C extends Class<object>>(cls: C): void => {
-    eventTypes.register(cls, type, options);
+export function Event<Latest = unknown>(type: string, options?: EventOptions<Latest>) {
+  return <C extends Class<object>>(cls: C & MatchesUpcasters<Latest, InstanceType<C>>): void => {
+    eventTypes.register(cls, type, options as EventOptions);
   };
 }

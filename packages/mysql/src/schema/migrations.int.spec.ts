@@ -28,7 +28,7 @@ describe('migrate', () => {
 
   it('creates the tables once and does nothing the second time', async () => {
     const database = await fresh('mig_twice');
-    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5], version: SCHEMA_VERSION });
+    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: SCHEMA_VERSION });
     expect(await migrate(database.url)).toEqual({ applied: [], version: SCHEMA_VERSION });
     expect(await tablesOf(database)).toEqual([
       'entities',
@@ -54,8 +54,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
@@ -103,5 +103,29 @@ describe('migrate', () => {
     const database = await fresh('mig_v5');
     await migrate(database.url, { tablePrefix: 'svc_' });
     expect(await tablesOf(database)).toContain('svc_replays');
+  it('version 6 gives snapshots a schema version, 1 for those written before; running it again changes nothing', async () => {
+    const database = await fresh('mig_v6');
+    await migrate(database.url, { tablePrefix: 'svc_' });
+    const connection = await createConnection(database.url);
+    try {
+      // A database at version 3 with a snapshot in it: as an older release left it.
+      await connection.query('ALTER TABLE svc_snapshots DROP COLUMN snapshot_schema_version');
+      await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 6');
+      await connection.query(`INSERT INTO svc_snapshots (entity_type, entity_id, entity_version, snapshot_type, snapshot_json) VALUES ('Order', 'o-1', 3, 'Order', '{}')`);
+      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([6]);
+      const [rows] = await connection.query<RowDataPacket[]>('SELECT snapshot_schema_version AS v FROM svc_snapshots');
+      expect(rows.map((r) => r.v)).toEqual([1]);
+      // A run that died after the ALTER, before recording the migration, runs it again safely.
+      await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 6');
+      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([6]);
+      const [columns] = await connection.query<RowDataPacket[]>(
+        `SELECT COLUMN_NAME AS name, COLUMN_DEFAULT AS def, IS_NULLABLE AS nullable FROM information_schema.COLUMNS
+          WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'svc_snapshots' AND COLUMN_NAME = 'snapshot_schema_version'`,
+        [database.name],
+      );
+      expect(columns.map((c) => ({ ...c }))).toEqual([{ name: 'snapshot_schema_version', def: '1', nullable: 'NO' }]);
+    } finally {
+      await connection.end();
+    }
   });
 });

@@ -150,7 +150,31 @@ const MIGRATIONS: readonly Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 6,
+    name: 'snapshot schema versions',
+    // The version of the snapshot's shape (@Aggregate's snapshotVersion); snapshots written before it are version 1.
+    statements: (t) => addColumn(t.snapshots, 'snapshot_schema_version', 'INT NOT NULL DEFAULT 1'),
+  },
 ];
+
+/**
+ * ALTER TABLE ... ADD COLUMN, skipped when the column exists (a run that died after
+ * it): MySQL has no ADD COLUMN IF NOT EXISTS, so the check reads information_schema.
+ */
+function addColumn(table: string, column: string, definition: string): string[] {
+  const name = table.replace(/`/g, '');
+  return [
+    `SET @eventloom_ddl = IF(
+       (SELECT COUNT(*) FROM information_schema.columns
+         WHERE table_schema = DATABASE() AND table_name = '${name}' AND column_name = '${column}') = 0,
+       'ALTER TABLE ${table} ADD COLUMN ${column} ${definition}',
+       'DO 0')`,
+    'PREPARE eventloom_ddl FROM @eventloom_ddl',
+    'EXECUTE eventloom_ddl',
+    'DEALLOCATE PREPARE eventloom_ddl',
+  ];
+}
 
 /** The schema version this package reads and writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

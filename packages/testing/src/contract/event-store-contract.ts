@@ -9,7 +9,7 @@ import {
   UnknownEventTypeError,
 } from '@eventloom/core';
 import { EventStore, newId, NewEvent } from '@eventloom/core/spi';
-import { AddToCounter, Amount, Counter, OpenCounter } from './contract-model';
+import { AddToCounter, Amount, Counter, CounterWithSum, OpenCounter, ScaleCounter } from './contract-model';
 
 export interface EventStoreHarness {
   readonly store: EventStore;
@@ -146,6 +146,20 @@ export function eventStoreContract(name: string, createHarness: () => Promise<Ev
       expect((await store.load('ContractCounter', id, { triggeringEventId: 'never-seen' }))?.alreadyTriggeredBy).toBe(false);
     });
 
+    it('keeps a snapshot\'s schema version', async () => {
+      const id = newId();
+      await store.append({
+        aggregateType: 'ContractCounter',
+        aggregateId: id,
+        expectedVersion: 0,
+        events: [rawEvent(id, 1)],
+        snapshot: { aggregateType: 'ContractCounter', aggregateId: id, version: 1, snapshotType: 'ContractCounter', snapshotJson: '{}', schemaVersion: 7 },
+      });
+      expect((await store.load('ContractCounter', id))?.snapshot?.schemaVersion).toBe(7);
+      await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 1, events: [rawEvent(id, 2)] });
+      expect((await store.load('ContractCounter', id))?.snapshot?.schemaVersion).toBe(7);
+    });
+
     describe('through AggregateRepository', () => {
       it('creates, updates and finds an aggregate, reviving nested value objects', async () => {
         const repo = repository();
@@ -216,6 +230,61 @@ export function eventStoreContract(name: string, createHarness: () => Promise<Ev
         expect(history).toHaveLength(8);
         expect(fromSnapshot.aggregate.total.value).toBe(15);
         expect(fromSnapshot.aggregate.additions).toBe(7);
+      });
+
+      it('reads events stored at older schema versions and under an old type name as the current class, changing no stored event', async () => {
+        const id = newId();
+        // What a process that knew only version 1 (then 2) of the event wrote, before the upcasters existed.
+        const written = [
+          rawEvent(id, 1, { eventType: 'ContractCounterOpened', eventData: JSON.stringify({ start: { value: 2 } }) }),
+          rawEvent(id, 2, { eventType: 'ContractCounterMultiplied', eventData: JSON.stringify({ factor: 3 }) }),
+          rawEvent(id, 3, {
+            eventType: 'ContractCounterScaled',
+            eventData: JSON.stringify({ factor: { value: 5 } }),
+            metadata: { correlationId: newId(), schemaVersion: 2 },
+          }),
+        ];
+        await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: written });
+        const repo = repository();
+        const found = await repo.find(Counter, id);
+        expect(found.aggregate.total.value).toBe(30);
+        expect(found.aggregate.reasons).toEqual(['unknown (stored before reasons)', 'unknown (stored before reasons)']);
+        await repo.update(Counter, id, new ScaleCounter(2, 'doubled'));
+        const again = await repository().find(Counter, id);
+        expect(again.aggregate.total.value).toBe(60);
+        expect(again.aggregate.reasons[2]).toBe('doubled');
+        const history = await store.readStream('ContractCounter', id);
+        expect(history.slice(0, 3).map((e) => [e.eventType, JSON.parse(e.eventData), e.metadata.schemaVersion])).toEqual(
+          written.map((e) => [e.eventType, JSON.parse(e.eventData), e.metadata.schemaVersion]),
+        );
+        expect([history[3].eventType, JSON.parse(history[3].eventData), history[3].metadata.schemaVersion]).toEqual([
+          'ContractCounterScaled',
+          { by: { value: 2 }, reason: 'doubled' },
+          3,
+        ]);
+      });
+
+      it('ignores a snapshot of another snapshotVersion, never reviving it, and replaces it on the next append', async () => {
+        const old = repository({ snapshots: { ContractCounter: afterEvents(2) } });
+        const { id } = await old.create(Counter, new OpenCounter(1));
+        await old.update(Counter, id, new AddToCounter(2));
+        expect((await store.load('ContractCounter', id))?.snapshot).toMatchObject({ version: 2, schemaVersion: 1 });
+
+        const current = repository();   // no snapshot strategy: the stale snapshot is replaced all the same
+        const found = await current.find(CounterWithSum, id);
+        expect(found.aggregate.sum).toEqual(new Amount(3));
+        expect(found.aggregate).not.toHaveProperty('total');
+        expect(found.snapshotVersion).toBe(0);
+        expect(found.eventsSinceSnapshot.map((e) => e.version)).toEqual([1, 2]);
+
+        await current.update(CounterWithSum, id, new AddToCounter(4));
+        expect((await store.load('ContractCounter', id))?.snapshot).toMatchObject({ version: 3, schemaVersion: 2 });
+        const fromNew = await repository().find(CounterWithSum, id);
+        expect(fromNew.aggregate.sum).toEqual(new Amount(7));
+        expect(fromNew.snapshotVersion).toBe(3);
+        expect(fromNew.eventsSinceSnapshot).toHaveLength(0);
+        // And the old release, should it still run, ignores the new snapshot in turn.
+        expect((await repository().find(Counter, id)).aggregate.total).toEqual(new Amount(7));
       });
 
       it('names the type and the aggregate when a stored event type is unknown', async () => {

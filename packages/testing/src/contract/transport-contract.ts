@@ -7,10 +7,11 @@ import {
   HealthCheck,
   silentLogger,
 } from '@eventloom/core';
-import { DeadLetterStore, EventStore, EventTransport } from '@eventloom/core/spi';
+import { DeadLetterStore, EventStore, EventTransport, newId } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { eventually } from '../eventually';
-import { AddToCounter, Counter, CounterAdded, CounterOpened, OpenCounter } from './contract-model';
+import { AddToCounter, Amount, Counter, CounterAdded, CounterOpened, CounterScaled, OpenCounter } from './contract-model';
+import { rawEvent } from './event-store-contract';
 
 export interface TransportHarness {
   readonly store: EventStore;
@@ -255,6 +256,47 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       const seen = new Set([...first.seen, ...second.seen].map((s) => `${s.aggregateId}@${s.version}`));
       expect(seen.size).toBe(12 + 4 + 1);
       expect(second.seen.some((s) => s.aggregateId === ids[0] && s.version === 5)).toBe(true);
+    });
+
+    it('delivers events stored at older schema versions or under an old type name as the current class, and parks one of a version it does not know', async () => {
+      const counterId = newId();
+      // What processes that knew only versions 1 and 2 wrote, before the upcasters existed; and one a newer release wrote.
+      await harness.store.append({
+        aggregateType: 'ContractCounter',
+        aggregateId: counterId,
+        expectedVersion: 0,
+        events: [
+          rawEvent(counterId, 1, { eventType: 'ContractCounterMultiplied', eventData: JSON.stringify({ factor: 3 }) }),
+          rawEvent(counterId, 2, { eventType: 'ContractCounterScaled', eventData: '{"factor":{"value":5}}', metadata: { correlationId: 'c', schemaVersion: 2 } }),
+          rawEvent(counterId, 3, { eventType: 'ContractCounterScaled', eventData: '{"by":{"value":7},"reason":"r","more":1}', metadata: { correlationId: 'c', schemaVersion: 4 } }),
+          rawEvent(counterId, 4, { eventType: 'ContractCounterScaled', eventData: '{"by":{"value":11},"reason":"now"}', metadata: { correlationId: 'c', schemaVersion: 3 } }),
+        ],
+      });
+      const subscriberId = id('evolved');
+      @EventSubscriber(subscriberId)
+      class ScaleWatcher {
+        readonly seen: Array<{ version: number; eventType: string; event: CounterScaled }> = [];
+        @EventHandlerMethod(CounterScaled) scaled(ctx: EventContext<CounterScaled>) {
+          this.seen.push({ version: ctx.version, eventType: ctx.eventType, event: ctx.event });
+        }
+      }
+      const watcher = new ScaleWatcher();
+      await loom.subscribe(watcher);
+      await eventually(() => watcher.seen.length >= 3, 'three decodable events');
+      expect(watcher.seen.map((s) => [s.version, s.eventType, s.event.by.value, s.event.reason])).toEqual([
+        [1, 'ContractCounterMultiplied', 3, 'unknown (stored before reasons)'],
+        [2, 'ContractCounterScaled', 5, 'unknown (stored before reasons)'],
+        [4, 'ContractCounterScaled', 11, 'now'],
+      ]);
+      for (const { event } of watcher.seen) {
+        expect(event).toBeInstanceOf(CounterScaled);
+        expect(event.by).toBeInstanceOf(Amount);
+      }
+      await eventually(async () => (await loom.deadLetters.list(subscriberId)).length === 1, 'the newer event parked');
+      const [parked] = await loom.deadLetters.list(subscriberId);
+      expect(parked.event.version).toBe(3);
+      expect(parked.attempts).toBe(1);
+      expect(parked.error).toMatch(/'ContractCounterScaled' .* is stored at schema version 4, newer than this process knows \(version 3\)\. Deploy/);
     });
   });
 }
