@@ -103,6 +103,8 @@ describe('migrate', () => {
     const database = await fresh('mig_v5');
     await migrate(database.url, { tablePrefix: 'svc_' });
     expect(await tablesOf(database)).toContain('svc_replays');
+  });
+
   it('version 6 gives snapshots a schema version, 1 for those written before; running it again changes nothing', async () => {
     const database = await fresh('mig_v6');
     await migrate(database.url, { tablePrefix: 'svc_' });
