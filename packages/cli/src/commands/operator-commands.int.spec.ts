@@ -77,7 +77,7 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     ]);
     expect(inspection.history[0]).toMatchObject({ position: 1, data: { start: { value: 0 } }, metadata: { correlationId: expect.any(String), schemaVersion: 1, userId: 'op-1' } });
     expect(inspection.snapshot).toMatchObject({ version: 3, snapshotType: 'ContractCounter', state: { total: { value: 18 }, additions: 2 } });
-    expect(inspection.state).toEqual({ total: { value: 27 }, additions: 4 });
+    expect(inspection.state).toEqual({ total: { value: 27 }, additions: 4, reasons: [] });
     const text = await cli('inspect', 'ContractCounter', accountId, '--mysql', url);
     expect(text.out).toMatch(/ContractCounter .*, version 5/);
     expect(text.out).toMatch(/Snapshot at version 3/);

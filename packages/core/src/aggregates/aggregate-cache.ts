@@ -83,6 +83,7 @@ export class AggregateCache {
       loadMillis: entry.loadMillis,
       aggregate: deepCopy(entry.aggregate),
       triggeredBy: entry.triggeredBy,
+      staleSnapshot: entry.staleSnapshot,
     };
     if (!this.bounded) {
       this.entries.set(key, kept);
