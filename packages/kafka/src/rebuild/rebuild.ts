@@ -18,7 +18,7 @@ import { KafkaTopology } from '../topology';
 import { runKeyOrderedBatch } from '../consumer/key-ordered-batch';
 
 /** What a rebuild needs of a subscriber: which events it reads, and how it handles one. */
-export type RebuildRequest = Pick<SubscriptionRequest, 'subscriberId' | 'aggregateTypes' | 'eventTypes' | 'handle'>;
+export type RebuildRequest = Pick<SubscriptionRequest, 'subscriberId' | 'aggregateTypes' | 'eventTypes' | 'handle' | 'batch'>;
 
 export interface RebuildProgress {
   /** Events handed to the subscriber so far. */
@@ -115,11 +115,16 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
       const batch = await options.log.readPublished(position, batchSize);
       if (batch.length === 0) break;
       const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
-      const result = await runKeyOrderedBatch(
-        wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
-        { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
-      );
-      if (result.failed !== undefined) throw result.failed;
+      if (request.batch) {
+        // A batching subscriber: runs in position order, one unit of work each.
+        for (let i = 0; i < wanted.length; i += request.batch.maxEvents) await request.batch.handle(wanted.slice(i, i + request.batch.maxEvents));
+      } else {
+        const result = await runKeyOrderedBatch(
+          wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
+          { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
+        );
+        if (result.failed !== undefined) throw result.failed;
+      }
       handled += wanted.length;
       position = batch[batch.length - 1].position;
       options.onProgress?.({ handled, position, total });
@@ -134,7 +139,10 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
   }
 }
 
-/** Rebuilds a subscriber instance with the handle the Eventloom would give it (decode, retry, park into its dead letters). */
+/**
+ * Rebuilds a subscriber instance with the handling the Eventloom would give it (decode, retry, park into its dead
+ * letters; runs of events in one unit of work for a subscriber declared with `batch`).
+ */
 export function rebuildSubscriber(
   eventloom: Eventloom,
   subscriber: object,
@@ -147,6 +155,7 @@ export function rebuildSubscriber(
       aggregateTypes: aggregateTypesOf(definition),
       eventTypes: [...definition.handlers.keys()],
       handle: eventloom.deliveryFor(subscriber, { delivery: options.delivery, logger: options.logger }),
+      batch: eventloom.batchDeliveryFor(subscriber, { delivery: options.delivery, logger: options.logger }),
     },
     options,
   );

@@ -1,13 +1,19 @@
-import { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { Pool, PoolConnection } from 'mysql2/promise';
+import type { DeliveryBatch } from '@eventloom/core';
 import { errorCode } from '../connection';
-import { MySqlSchemaMissingError } from '../errors';
 import { MySqlEventStore } from '../mysql-event-store';
-import { tableNames } from '../schema/table-names';
+import { TableNames, tableNames } from '../schema/table-names';
+import { MySqlViewBatch, schemaMissing } from './view-batch';
 
 /** What identifies one delivery: an EventContext has both. */
 export interface ProcessedEventKey {
   readonly subscriberId: string;
   readonly eventId: string;
+}
+
+/** What `once` reads of an EventContext: the delivery, and the batch it is part of, if any. */
+export interface ViewUpdateContext extends ProcessedEventKey {
+  readonly batch?: DeliveryBatch;
 }
 
 export interface ProcessedEventOptions {
@@ -59,27 +65,38 @@ export async function withProcessedEvent(
   }
 }
 
-async function schemaMissing(tx: PoolConnection, prefix: string, error: unknown): Promise<MySqlSchemaMissingError> {
-  const [[row]] = await tx.query<RowDataPacket[]>('SELECT DATABASE() AS name').catch(() => [[{ name: '' }]] as never);
-  return new MySqlSchemaMissingError(String(row?.name ?? ''), prefix, `table ${prefix}received_events is missing`, { cause: error });
-}
 
 /**
  * Exactly-once updates of CQRS views kept in MySQL, for subscriber methods:
  * `await this.views.once(ctx, async (tx) => { await tx.execute('INSERT ...', [...]); })`.
+ * For a subscriber declared with `batch`, the changes of a whole run of events
+ * share one transaction (and its dedup records one INSERT): the same handler
+ * code, one COMMIT per run.
  */
 export class MySqlViews {
-  private readonly tablePrefix: string;
+  private readonly tables: TableNames;
 
   constructor(
     readonly pool: Pool,
     options: ProcessedEventOptions = {},
   ) {
-    this.tablePrefix = tableNames(options.tablePrefix ?? '').prefix;
+    this.tables = tableNames(options.tablePrefix ?? '');
   }
 
-  once(context: ProcessedEventKey, handler: (tx: PoolConnection) => Promise<void>): Promise<ViewUpdateOutcome> {
-    return withProcessedEvent(this.pool, { subscriberId: context.subscriberId, eventId: context.eventId, tablePrefix: this.tablePrefix }, handler);
+  /**
+   * Runs `handler` unless this subscriber already handled the event, in a
+   * transaction that records it as handled: the event's own, or, when the
+   * event is part of a batch (`ctx.batch`), the run's one transaction.
+   */
+  async once(context: ViewUpdateContext, handler: (tx: PoolConnection) => Promise<void>): Promise<ViewUpdateOutcome> {
+    const { batch } = context;
+    if (!batch) {
+      return withProcessedEvent(this.pool, { subscriberId: context.subscriberId, eventId: context.eventId, tablePrefix: this.tables.prefix }, handler);
+    }
+    const run = await batch.join(this, () => MySqlViewBatch.open(this.pool, this.tables, context.subscriberId, batch.eventIds));
+    if (run.isDuplicate(context.eventId)) return 'duplicate';
+    await run.apply(context.eventId, handler);
+    return 'handled';
   }
 }
 
