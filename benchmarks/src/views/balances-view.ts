@@ -1,4 +1,4 @@
-import { Pool, PoolConnection } from 'mysql2/promise';
+import { Pool } from 'mysql2/promise';
 import { EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
 import { MySqlViews } from '@eventloom/mysql';
 import { AccountOpened, Deposited } from '../support/model';
@@ -7,14 +7,13 @@ import { AccountOpened, Deposited } from '../support/model';
 export const BALANCES_DDL =
   'CREATE TABLE IF NOT EXISTS balances (account_id VARCHAR(64) PRIMARY KEY, owner VARCHAR(64) NOT NULL, balance BIGINT NOT NULL, deposits INT NOT NULL)';
 
-type Executor = Pick<PoolConnection, 'execute'>;
-
 /** The view changes, one statement per event: the same SQL for Eventloom and for the hand-written reference. */
 export const viewChanges = {
-  opened: (tx: Executor, accountId: string, owner: string) =>
-    tx.execute('INSERT INTO balances (account_id, owner, balance, deposits) VALUES (?, ?, 0, 0)', [accountId, owner]),
-  deposited: (tx: Executor, accountId: string, amount: number) =>
-    tx.execute('UPDATE balances SET balance = balance + ?, deposits = deposits + 1 WHERE account_id = ?', [amount, accountId]),
+  opened: { sql: 'INSERT INTO balances (account_id, owner, balance, deposits) VALUES (?, ?, 0, 0)', values: (accountId: string, owner: string) => [accountId, owner] },
+  deposited: {
+    sql: 'UPDATE balances SET balance = balance + ?, deposits = deposits + 1 WHERE account_id = ?',
+    values: (accountId: string, amount: number) => [amount, accountId],
+  },
 };
 
 export interface BalancesView {
@@ -23,27 +22,27 @@ export interface BalancesView {
 }
 
 /**
- * The view as a user writes it: per-event handlers and `views.once`; with `maxEvents`, runs of that many events
- * share one transaction, without it each event has its own (as before batches; a diagnostic).
+ * The view as a user writes it: per-event handlers, each change one statement. `write`: views.write(ctx, sql,
+ * values) (queued in a batch, sent together); `once`: views.once(ctx, tx => tx.execute(sql, values)) (sent at once).
+ * With `maxEvents`, runs of that many events share one transaction; without, each event has its own (as before).
  */
-export function balancesView(views: MySqlViews, subscriberId: string, maxEvents?: number): BalancesView {
+export function balancesView(views: MySqlViews, subscriberId: string, style: 'write' | 'once', maxEvents?: number): BalancesView {
+  const change = (ctx: EventContext<object>, sql: string, values: unknown[]) =>
+    style === 'write' ? views.write(ctx, sql, values) : views.once(ctx, async (tx) => void (await tx.execute(sql, values as never[])));
+
   @EventSubscriber(subscriberId, maxEvents ? { batch: { maxEvents } } : {})
   class Balances {
     handled = 0;
 
     @EventHandlerMethod(AccountOpened)
     async opened(ctx: EventContext<AccountOpened>) {
-      await views.once(ctx, async (tx) => {
-        await viewChanges.opened(tx, ctx.aggregateId, ctx.event.owner);
-      });
+      await change(ctx, viewChanges.opened.sql, viewChanges.opened.values(ctx.aggregateId, ctx.event.owner));
       this.handled++;
     }
 
     @EventHandlerMethod(Deposited)
     async deposited(ctx: EventContext<Deposited>) {
-      await views.once(ctx, async (tx) => {
-        await viewChanges.deposited(tx, ctx.aggregateId, ctx.event.amount);
-      });
+      await change(ctx, viewChanges.deposited.sql, viewChanges.deposited.values(ctx.aggregateId, ctx.event.amount));
       this.handled++;
     }
   }

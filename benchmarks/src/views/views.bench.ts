@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Pool, RowDataPacket } from 'mysql2/promise';
-import { AggregateRepository, Eventloom, silentLogger } from '@eventloom/core';
+import { AggregateRepository, consoleLogger, Eventloom, silentLogger } from "@eventloom/core";
 import { KafkaTransport, kafkaTopology, rebuildSubscriber, startPublisher } from '@eventloom/kafka';
 import {
   MySqlDeadLetterStore,
@@ -22,13 +22,15 @@ const PER_ACCOUNT = 100;
 /** The reference's transaction size, and the Eventloom view's run size. */
 const RUN = 500;
 
-type Variant = 'reference' | 'rebuild' | 'in-process' | 'kafka' | 'per-event';
+type Variant = 'reference' | 'reference-compound' | 'rebuild' | 'in-process' | 'kafka' | 'in-process-once' | 'per-event';
 
 const LABELS: Record<Variant, string> = {
   reference: 'hand-written mysql2, transactions of 500 events (reference)',
+  'reference-compound': 'diagnostic: hand-written, each transaction\'s changes sent as one compound statement (BEGIN NOT ATOMIC)',
   rebuild: 'Eventloom: rebuild from the store (rebuildSubscriber)',
   'in-process': 'Eventloom: in-process subscription catching up (mysqlInProcessTransport)',
   kafka: 'Eventloom: Kafka subscription catching up (KafkaTransport, 4 partitions)',
+  'in-process-once': 'diagnostic: Eventloom in process, batched, views.once(ctx, tx => tx.execute(...)) (one round trip per change)',
   'per-event': 'diagnostic: Eventloom in process, one transaction per event (no batch)',
 };
 
@@ -37,6 +39,8 @@ interface Measurement {
   readonly variant: Variant;
   readonly millis: number;
   readonly eventsPerSecond: number;
+  /** CPU time of this (Node) process per event, user + system, µs. */
+  readonly cpuMicrosPerEvent: number;
   readonly loadBefore: number;
   readonly loadAfter: number;
 }
@@ -57,8 +61,11 @@ interface Backlog {
 export async function viewsBenchmark(runs: number, events = Number(process.env.BENCH_VIEWS_EVENTS ?? 100_000)): Promise<Section> {
   const accounts = Math.ceil(events / PER_ACCOUNT);
   const total = accounts * PER_ACCOUNT;
-  const variants: Variant[] = ['reference', 'rebuild', 'in-process', 'kafka'];
+  const variants: Variant[] = ['reference', 'rebuild', 'in-process', 'kafka', 'in-process-once', 'reference-compound'];
   if (process.env.BENCH_VIEWS_PER_EVENT === '1' || (process.env.BENCH_VIEWS_PER_EVENT !== '0' && total <= 100_000)) variants.push('per-event');
+  // BENCH_VIEWS_VARIANTS=in-process,reference: a subset (e.g. to profile one).
+  const picked = process.env.BENCH_VIEWS_VARIANTS?.split(',').map((v) => v.trim());
+  if (picked) variants.splice(0, variants.length, ...variants.filter((v) => picked.includes(v)));
   return withDatabase('views', async (db) => {
     const store = new MySqlEventStore({ url: db.url, poolSize: 10 });
     const backlog: Backlog = { store, events: total, accounts, topicPrefix: `bench.views.${randomBytes(4).toString('hex')}.` };
@@ -72,10 +79,20 @@ export async function viewsBenchmark(runs: number, events = Number(process.env.B
           await reset(store.pool);
           const loadBefore = os.loadavg()[0];
           const started = performance.now();
+          const cpu = process.cpuUsage();
           await VARIANTS[variant](backlog, `${variant} ${run + 1}/${runs}`);
           const millis = performance.now() - started;
+          const cpuUsed = process.cpuUsage(cpu);
           await checkView(store.pool, accounts, total - accounts);
-          const measurement = { run, variant, millis, eventsPerSecond: (total / millis) * 1000, loadBefore, loadAfter: os.loadavg()[0] };
+          const measurement = {
+            run,
+            variant,
+            millis,
+            eventsPerSecond: (total / millis) * 1000,
+            cpuMicrosPerEvent: (cpuUsed.user + cpuUsed.system) / total,
+            loadBefore,
+            loadAfter: os.loadavg()[0],
+          };
           results.push(measurement);
           log(`views: run ${run + 1}/${runs} ${variant}: ${Math.round(measurement.eventsPerSecond)} events/s (${(millis / 1000).toFixed(1)} s, load ${loadBefore.toFixed(1)} -> ${measurement.loadAfter.toFixed(1)})`);
         }
@@ -132,7 +149,8 @@ function progressReport(label: string, total: number, handled: () => number): ()
 }
 
 const VARIANTS: Record<Variant, (backlog: Backlog, label: string) => Promise<void>> = {
-  reference: handWritten,
+  reference: (backlog, label) => handWritten(backlog, label, false),
+  'reference-compound': (backlog, label) => handWritten(backlog, label, true),
   rebuild: async (backlog, label) => {
     const topology = kafkaTopology({ topicPrefix: backlog.topicPrefix, groupIdPrefix: `rebuild.${randomBytes(4).toString('hex')}.` });
     const transport = new KafkaTransport({ topology, brokers: KAFKA_BROKERS, logger: silentLogger });
@@ -140,7 +158,7 @@ const VARIANTS: Record<Variant, (backlog: Backlog, label: string) => Promise<voi
     let handled = 0;
     const stop = progressReport(label, backlog.events, () => handled);
     try {
-      await rebuildSubscriber(eventloom, balancesView(mysqlViews(backlog.store), 'bench-balances', RUN), {
+      await rebuildSubscriber(eventloom, balancesView(mysqlViews(backlog.store), 'bench-balances', 'write', RUN), {
         log: MySqlPublicationLog.of(backlog.store),
         marks: MySqlRebuildMarks.of(backlog.store),
         topology,
@@ -153,12 +171,13 @@ const VARIANTS: Record<Variant, (backlog: Backlog, label: string) => Promise<voi
       await transport.close();
     }
   },
-  'in-process': (backlog, label) => inProcess(backlog, label, RUN),
-  'per-event': (backlog, label) => inProcess(backlog, label),
+  'in-process': (backlog, label) => inProcess(backlog, label, 'write', RUN),
+  'in-process-once': (backlog, label) => inProcess(backlog, label, 'once', RUN),
+  'per-event': (backlog, label) => inProcess(backlog, label, 'write'),
   kafka: async (backlog, label) => {
     const topology = kafkaTopology({ topicPrefix: backlog.topicPrefix, groupIdPrefix: `catchup.${randomBytes(4).toString('hex')}.` });
     const transport = new KafkaTransport({ topology, brokers: KAFKA_BROKERS, logger: silentLogger });
-    const view = balancesView(mysqlViews(backlog.store), 'bench-balances', RUN);
+    const view = balancesView(mysqlViews(backlog.store), 'bench-balances', 'write', RUN);
     const stop = progressReport(label, backlog.events, () => view.handled);
     try {
       const subscription = await serviceOn(backlog.store, transport).subscribe(view);
@@ -173,12 +192,12 @@ const VARIANTS: Record<Variant, (backlog: Backlog, label: string) => Promise<voi
 
 /** An Eventloom on the store; never closed here (that would close the shared store): its transport is. */
 function serviceOn(store: MySqlEventStore, transport: KafkaTransport | Awaited<ReturnType<typeof mysqlInProcessTransport>>['transport']): Eventloom {
-  return new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger });
+  return new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: process.env.BENCH_VIEWS_LOG ? consoleLogger : silentLogger });
 }
 
-async function inProcess(backlog: Backlog, label: string, maxEvents?: number): Promise<void> {
+async function inProcess(backlog: Backlog, label: string, style: 'write' | 'once', maxEvents?: number): Promise<void> {
   const { transport } = await mysqlInProcessTransport(backlog.store, { logger: silentLogger });
-  const view = balancesView(mysqlViews(backlog.store), maxEvents ? 'bench-balances' : 'bench-balances-per-event', maxEvents);
+  const view = balancesView(mysqlViews(backlog.store), maxEvents ? 'bench-balances' : 'bench-balances-per-event', style, maxEvents);
   const stop = progressReport(label, backlog.events, () => view.handled);
   try {
     const subscription = await serviceOn(backlog.store, transport).subscribe(view);
@@ -199,7 +218,7 @@ async function until(done: () => boolean): Promise<void> {
  * (the next page read while this one is applied), and per page of 500 events one transaction: the view change of
  * each event (the same statements as the Eventloom view), one multi-row INSERT of the dedup records, the checkpoint.
  */
-async function handWritten(backlog: Backlog, label: string): Promise<void> {
+async function handWritten(backlog: Backlog, label: string, compound: boolean): Promise<void> {
   const pool = backlog.store.pool;
   let handled = 0;
   const stop = progressReport(label, backlog.events, () => handled);
@@ -217,12 +236,20 @@ async function handWritten(backlog: Backlog, label: string): Promise<void> {
       const last = Number(rows[rows.length - 1].position);
       next = read(last);
       await tx.query('START TRANSACTION');
-      for (const row of rows) {
+      const changes = rows.map((row) => {
         const data = JSON.parse(row.event_data as string);
-        if (row.event_type === 'MySqlBenchAccountOpened') await viewChanges.opened(tx, row.entity_id as string, data.owner);
-        else await viewChanges.deposited(tx, row.entity_id as string, data.amount);
+        return row.event_type === 'MySqlBenchAccountOpened'
+          ? { sql: viewChanges.opened.sql, values: viewChanges.opened.values(row.entity_id, data.owner) }
+          : { sql: viewChanges.deposited.sql, values: viewChanges.deposited.values(row.entity_id, data.amount) };
+      });
+      const records: [string, unknown[]] = ['INSERT INTO received_events (subscriber_id, event_id) VALUES ?', [rows.map((row) => ['bench-reference', row.event_id])]];
+      if (compound) {
+        const statements = [...changes.map((c) => tx.format(c.sql, c.values)), tx.format(records[0], records[1])];
+        await tx.query(`BEGIN NOT ATOMIC ${statements.join(';\n')}; END`);
+      } else {
+        for (const change of changes) await tx.execute(change.sql, change.values);
+        await tx.query(records[0], records[1]);
       }
-      await tx.query('INSERT INTO received_events (subscriber_id, event_id) VALUES ?', [rows.map((row) => ['bench-reference', row.event_id])]);
       await tx.execute(
         'INSERT INTO subscriber_positions (subscriber_id, position) VALUES (?, ?) ON DUPLICATE KEY UPDATE position = VALUES(position)',
         ['bench-reference', last],
@@ -248,12 +275,13 @@ function section(results: Measurement[], variants: Variant[], runs: number, tota
     title: `7. Views at batch speed: a MySQL view catching up on a ${total.toLocaleString('en')}-event backlog`,
     target: 'rebuild from the store and catch-up from Kafka each ≥ 0.8 of hand-written mysql2 (transactions of 500 events) and ≥ 25,000 events/s, on 1,000,000 events',
     met,
-    columns: ['variant', 'events/s (median)', '/ reference (median of per-run ratios)', 'seconds (median)', 'runs: events/s (load average before)', 'target met'],
+    columns: ['variant', 'events/s (median)', '/ reference (median of per-run ratios)', 'seconds (median)', 'Node CPU µs/event', 'runs: events/s (load average before)', 'target met'],
     rows: variants.map((variant) => [
       LABELS[variant],
       round(median(of(variant).map((m) => m.eventsPerSecond)), 0),
       variant === 'reference' ? 1 : round(ratio(variant), 2),
       round(median(of(variant).map((m) => m.millis)) / 1000, 1),
+      round(median(of(variant).map((m) => m.cpuMicrosPerEvent)), 0),
       of(variant)
         .map((m) => `${Math.round(m.eventsPerSecond)} (${m.loadBefore.toFixed(1)})`)
         .join(', '),

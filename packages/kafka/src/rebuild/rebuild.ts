@@ -111,9 +111,17 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
     let position = 0;
     let handled = 0;
     logger.info(`rebuilding subscriber '${request.subscriberId}' from the event store (${total} events to scan)`);
+    // The next page is read while this one is handled.
+    const read = (after: number) => {
+      const page = options.log.readPublished(after, batchSize);
+      page.catch(() => undefined); // seen by the await below; not unhandled should a handler fail first
+      return page;
+    };
+    let reading = read(position);
     for (;;) {
-      const batch = await options.log.readPublished(position, batchSize);
+      const batch = await reading;
       if (batch.length === 0) break;
+      reading = read(batch[batch.length - 1].position);
       const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
       if (request.batch) {
         // A batching subscriber: runs in position order, one unit of work each.

@@ -148,5 +148,46 @@ describe('views kept in MySQL', () => {
       expect(await total(elsewhere)).toBe(2);
       expect(await received('order-totals', eventId)).toBe(1);
     });
+
+    it('queues the changes of write() and sends them together, before a once() handler that reads them, and before COMMIT', async () => {
+      const orderId = newId();
+      const eventIds = [newId(), newId(), newId(), newId()];
+      const unit = new BatchUnit(eventIds);
+      const upsert = 'INSERT INTO order_totals (order_id, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)';
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[0], batch: unit }, upsert, [orderId, 1])).toBe('handled');
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, upsert, [orderId, 10])).toBe('handled');
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, upsert, [orderId, 10])).toBe('duplicate');
+      let seenByHandler: unknown;
+      await views.once({ subscriberId: 'order-totals', eventId: eventIds[2], batch: unit }, async (tx) => {
+        const [rows] = await tx.query<RowDataPacket[]>('SELECT total FROM order_totals WHERE order_id = ?', [orderId]);
+        seenByHandler = rows[0]?.total;
+      });
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[3], batch: unit }, upsert, [orderId, 100]);
+      expect(seenByHandler).toBe(11);
+      expect(await total(orderId)).toBeUndefined();
+      await unit.commit();
+      expect(await total(orderId)).toBe(111);
+      for (const eventId of eventIds) expect(await received('order-totals', eventId)).toBe(1);
+    });
+
+    it('write() out of a batch is once() with that one statement', async () => {
+      const orderId = newId();
+      const context = { subscriberId: 'order-totals', eventId: newId() };
+      const upsert = 'INSERT INTO order_totals (order_id, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)';
+      expect(await views.write(context, upsert, [orderId, 3])).toBe('handled');
+      expect(await views.write(context, upsert, [orderId, 3])).toBe('duplicate');
+      expect(await total(orderId)).toBe(3);
+    });
+
+    it('fails the run (so it is handled again one by one) when a queued change fails, and leaves nothing of it', async () => {
+      const orderId = newId();
+      const eventIds = [newId(), newId()];
+      const unit = new BatchUnit(eventIds);
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[0], batch: unit }, 'INSERT INTO order_totals (order_id, total) VALUES (?, ?)', [orderId, 1]);
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, 'INSERT INTO order_totals (order_id, total) VALUES (?, ?)', [orderId, 2]);
+      await expect(unit.commit()).rejects.toThrow(/Duplicate entry/);
+      expect(await total(orderId)).toBeUndefined();
+      expect(await received('order-totals', eventIds[0])).toBe(0);
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { DeliveryBatch } from '@eventloom/core';
 import { errorCode } from '../connection';
 import { MySqlEventStore } from '../mysql-event-store';
 import { TableNames, tableNames } from '../schema/table-names';
-import { MySqlViewBatch, schemaMissing } from './view-batch';
+import { MySqlViewBatch, schemaMissing, supportsCompoundStatements } from './view-batch';
 
 /** What identifies one delivery: an EventContext has both. */
 export interface ProcessedEventKey {
@@ -75,6 +75,7 @@ export async function withProcessedEvent(
  */
 export class MySqlViews {
   private readonly tables: TableNames;
+  private compound?: Promise<boolean>;
 
   constructor(
     readonly pool: Pool,
@@ -93,10 +94,37 @@ export class MySqlViews {
     if (!batch) {
       return withProcessedEvent(this.pool, { subscriberId: context.subscriberId, eventId: context.eventId, tablePrefix: this.tables.prefix }, handler);
     }
-    const run = await batch.join(this, () => MySqlViewBatch.open(this.pool, this.tables, context.subscriberId, batch.eventIds));
+    const run = await this.run(context, batch);
     if (run.isDuplicate(context.eventId)) return 'duplicate';
     await run.apply(context.eventId, handler);
     return 'handled';
+  }
+
+  /**
+   * `once` for a change that is one statement whose answer the handler does
+   * not need: `await this.views.write(ctx, 'UPDATE ... WHERE id = ?', [id])`.
+   * In a batch it is queued, and the run's queued changes go to the server
+   * together (one round trip on MariaDB) before the next `once` handler and
+   * before COMMIT; out of a batch it is `once` with that one statement. The
+   * values are bound with mysql2's escaping, as by `query`.
+   */
+  async write(context: ViewUpdateContext, sql: string, values: unknown[] = []): Promise<ViewUpdateOutcome> {
+    const { batch } = context;
+    if (!batch) return this.once(context, async (tx) => void (await tx.execute(sql, values as never[])));
+    const run = await this.run(context, batch);
+    if (run.isDuplicate(context.eventId)) return 'duplicate';
+    run.queue(context.eventId, sql, values);
+    return 'handled';
+  }
+
+  private run(context: ViewUpdateContext, batch: DeliveryBatch): Promise<MySqlViewBatch> {
+    return batch.join(this, () =>
+      MySqlViewBatch.open(this.pool, this.tables, context.subscriberId, batch.eventIds, (tx) => {
+        this.compound ??= supportsCompoundStatements(tx);
+        this.compound.catch(() => (this.compound = undefined));
+        return this.compound;
+      }),
+    );
   }
 }
 
