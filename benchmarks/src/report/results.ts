@@ -7,7 +7,7 @@ import { Chart, svgLogLogChart } from './chart';
 export interface Section {
   readonly title: string;
   readonly target: string;
-  readonly met: boolean | 'not measured';
+  readonly met: boolean | 'not measured' | `not measured ${string}`;
   readonly columns: string[];
   readonly rows: Array<Array<string | number>>;
   readonly notes?: string[];

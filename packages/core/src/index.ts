@@ -36,6 +36,8 @@ export type { SnapshotDecisionInput, SnapshotStrategy } from './snapshots/snapsh
 
 export { EventHandlerMethod, EventSubscriber } from './subscribers/decorators';
 export type { EventContext } from './subscribers/event-context';
+export type { SubscriberOptions } from './subscribers/subscriber-metadata';
+export type { BatchOptions, BatchParticipant, DeliveryBatch } from './subscribers/delivery-batch';
 export type { DeliveryOptions } from './subscribers/delivery';
 
 export { Eventloom } from './runtime/eventloom';

@@ -17,7 +17,7 @@ export type { AggregateStream, AppendRequest, EventStore, LoadOptions, Snapshot 
 export type { PublicationLog, Publisher, PublisherStatus } from './publication/publication-log';
 export type { PublicationSink, SequencedEvent } from './publication/publication-sink';
 
-export type { EventTransport, Subscription, SubscriptionRequest, SubscriptionStatus } from './transport/event-transport';
+export type { EventBatchHandling, EventTransport, Subscription, SubscriptionRequest, SubscriptionStatus } from './transport/event-transport';
 export { aggregateKey } from './transport/aggregate-key';
 export { AggregateQueues } from './transport/aggregate-queues';
 export { InMemoryCheckpointStore } from './transport/checkpoints';
@@ -36,7 +36,8 @@ export type { AggregateDefinition } from './aggregates/aggregate-metadata';
 export { defaultRetry } from './aggregates/aggregate-repository';
 export { aggregateTypesOf, subscriberDefinition } from './subscribers/subscriber-metadata';
 export type { SubscriberDefinition } from './subscribers/subscriber-metadata';
-export { defaultDelivery, eventDelivery } from './subscribers/delivery';
+export { defaultDelivery, eventBatchDelivery, eventDelivery } from './subscribers/delivery';
+export { BatchUnit } from './subscribers/delivery-batch';
 export type { DeliveryDependencies } from './subscribers/delivery';
 export { eventContext } from './subscribers/event-context';
 

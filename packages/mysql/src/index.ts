@@ -5,7 +5,7 @@ export type { MySqlSource } from './connection';
 export { migrate, SCHEMA_VERSION, schemaVersion } from './schema/migrations';
 export type { MigrateOptions, MigrationResult } from './schema/migrations';
 export { MySqlViews, mysqlViews, withProcessedEvent } from './views/processed-events';
-export type { ProcessedEventKey, ProcessedEventOptions, ViewUpdateOutcome } from './views/processed-events';
+export type { ProcessedEventKey, ProcessedEventOptions, ViewUpdateContext, ViewUpdateOutcome } from './views/processed-events';
 export * from './errors';
 export { MySqlCheckpointStore } from './subscriptions/mysql-checkpoint-store';
 export { MySqlDeadLetterStore } from './deadLetters/mysql-dead-letter-store';

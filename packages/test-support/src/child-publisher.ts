@@ -20,10 +20,11 @@ export class ChildPublisher {
     process.on('exit', () => (this.exited = true));
   }
 
-  static async start(program: string, args: string[]): Promise<ChildPublisher> {
+  /** Starts `program` and waits until it prints `readyLine`. */
+  static async start(program: string, args: string[], readyLine = 'publisher started'): Promise<ChildPublisher> {
     const child = spawn(process.execPath, ['-r', path.join(__dirname, 'register.js'), program, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const publisher = new ChildPublisher(child);
-    await eventually(() => publisher.saw('publisher started') || publisher.exited, 'the child publisher to start', 60_000);
+    await eventually(() => publisher.saw(readyLine) || publisher.exited, 'the child program to start', 60_000);
     if (publisher.exited) throw new Error(`child publisher exited:\n${publisher.output.join('\n')}`);
     return publisher;
   }

@@ -2,10 +2,10 @@ import { AggregateRepository, RepositoryOptions } from '../aggregates/aggregate-
 import { EventStore } from '../eventStore/event-store';
 import { DeadLetterStore } from '../deadLetters/dead-letter-store';
 import { StoredEvent } from '../typing/stored-event';
-import { EventTransport, Subscription } from '../transport/event-transport';
+import { EventBatchHandling, EventTransport, Subscription } from '../transport/event-transport';
 import { ClosedError, ConfigurationError, DuplicateSubscriberError } from '../errors';
 import { aggregateTypesOf, subscriberDefinition } from '../subscribers/subscriber-metadata';
-import { defaultDelivery, DeliveryOptions, eventDelivery } from '../subscribers/delivery';
+import { defaultDelivery, DeliveryDependencies, DeliveryOptions, eventBatchDelivery, eventDelivery } from '../subscribers/delivery';
 import { consoleLogger, Logger } from './logger';
 import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
 import { defaultHealth, HealthCheck, HealthOptions, HealthReport } from '../health/health-report';
@@ -73,15 +73,17 @@ export class Eventloom {
     const placeholder: Subscription = { subscriberId: definition.subscriberId, close: async () => {} };
     this.subscriptions.set(definition.subscriberId, placeholder);
     let subscriptionClosed = false;
-    const handle = eventDelivery(subscriber, definition, {
-      repository: this.repository,
-      deadLetters: this.deadLetters,
-      logger: this.logger,
-      options: this.delivery,
-      isClosed: () => this.closed || subscriptionClosed,
-    });
     const progress = new ProgressWatch();
     try {
+      const deps: DeliveryDependencies = {
+        repository: this.repository,
+        deadLetters: this.deadLetters,
+        logger: this.logger,
+        options: this.delivery,
+        isClosed: () => this.closed || subscriptionClosed,
+      };
+      const handle = eventDelivery(subscriber, definition, deps);
+      const handleBatch = eventBatchDelivery(subscriber, definition, deps, handle);
       const subscription = await this.transport.subscribe({
         subscriberId: definition.subscriberId,
         aggregateTypes: aggregateTypesOf(definition),
@@ -90,6 +92,15 @@ export class Eventloom {
           await handle(event);
           progress.progressed();
         },
+        ...(definition.batch && {
+          batch: {
+            maxEvents: definition.batch.maxEvents,
+            handle: async (events: readonly StoredEvent[]) => {
+              await handleBatch(events);
+              progress.progressed();
+            },
+          },
+        }),
         deadLetters: this.deadLetters,
       });
       // Closing one subscription frees its id (it may be subscribed again, and resumes where it stopped).
@@ -118,13 +129,27 @@ export class Eventloom {
    * (retryParked), rebuilding a view. It parks into this Eventloom's store.
    */
   deliveryFor(subscriber: object, overrides: DeliveryOverrides = {}): (event: StoredEvent) => Promise<void> {
-    return eventDelivery(subscriber, subscriberDefinition(subscriber), {
+    return eventDelivery(subscriber, subscriberDefinition(subscriber), this.outsideDeps(overrides));
+  }
+
+  /**
+   * The run handling this Eventloom gives a subscriber declared with `batch`
+   * (undefined for one without), for use outside a subscription: a rebuild.
+   */
+  batchDeliveryFor(subscriber: object, overrides: DeliveryOverrides = {}): EventBatchHandling | undefined {
+    const definition = subscriberDefinition(subscriber);
+    if (!definition.batch) return undefined;
+    return { maxEvents: definition.batch.maxEvents, handle: eventBatchDelivery(subscriber, definition, this.outsideDeps(overrides)) };
+  }
+
+  private outsideDeps(overrides: DeliveryOverrides): DeliveryDependencies {
+    return {
       repository: this.repository,
       deadLetters: this.deadLetters,
       logger: overrides.logger ?? this.logger,
       options: { ...this.delivery, ...overrides.delivery },
       isClosed: () => false,
-    });
+    };
   }
 
   /** Resolves when every subscriber has handled every event stored so far (where the transport can tell). */

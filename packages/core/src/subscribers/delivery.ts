@@ -9,6 +9,7 @@ import { UndecodableMessageError } from '../deadLetters/undecodable';
 import { eventTypes } from '../typing/event';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
+import { BatchUnit } from './delivery-batch';
 
 export interface DeliveryOptions extends BackoffOptions {
   /** Tries of one event, the first included, before it is parked. */
@@ -154,4 +155,57 @@ const MAX_REASON_CHARS = 8_000;
 
 function truncate(reason: string): string {
   return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS)}… (${reason.length - MAX_REASON_CHARS} more characters)`;
+}
+
+/**
+ * Builds the function a transport calls with a run of events (in order per
+ * aggregate) for a subscriber declared with `batch`: the run's handlers run
+ * one after the other with `ctx.batch`, and what joined the batch commits
+ * once, after the last. Should any handler or the commit fail, everything
+ * that joined is rolled back and the run's events are handled again one by
+ * one by `single` (the per-event delivery: its retries, outages and
+ * parking), so a failing event is retried and parked exactly as without
+ * batches, and the others are not held up by it for long.
+ */
+export function eventBatchDelivery(
+  subscriber: object,
+  definition: SubscriberDefinition,
+  deps: DeliveryDependencies,
+  single: (stored: StoredEvent) => Promise<void> = eventDelivery(subscriber, definition, deps),
+) {
+  return async (run: readonly StoredEvent[]): Promise<void> => {
+    const events = run.filter((stored) => definition.handlers.has(stored.eventType));
+    if (events.length <= 1) {
+      for (const stored of events) await single(stored);
+      return;
+    }
+    const unit = new BatchUnit(events.map((stored) => stored.eventId));
+    let failure: { error: unknown; at?: StoredEvent } | undefined;
+    for (const stored of events) {
+      try {
+        const context = eventContext(toEnvelope(stored), definition.subscriberId, 1, deps.repository, unit);
+        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[definition.handlers.get(stored.eventType)!](context);
+      } catch (error) {
+        failure = { error, at: stored };
+        break;
+      }
+    }
+    if (!failure) {
+      try {
+        await unit.commit();
+        return;
+      } catch (error) {
+        failure = { error };
+      }
+    } else {
+      await unit.rollback();
+    }
+    if (deps.isClosed()) throw failure.error;
+    deps.logger.warn(
+      `subscriber '${definition.subscriberId}' could not handle a run of ${events.length} events as one batch` +
+        `${failure.at ? ` (${failure.at.eventType} ${failure.at.eventId} failed)` : ' (the commit failed)'}; handling them one by one`,
+      { error: describeError(failure.error, { withName: true }) },
+    );
+    for (const stored of events) await single(stored);
+  };
 }

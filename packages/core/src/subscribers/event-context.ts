@@ -3,6 +3,7 @@ import { EventEnvelope } from '../typing/event-envelope';
 import { AggregateRepository, ChangedAggregate, CommandOptions } from '../aggregates/aggregate-repository';
 import { derivedId } from '../runtime/ids';
 import { aggregateDefinition } from '../aggregates/aggregate-metadata';
+import { DeliveryBatch } from './delivery-batch';
 
 type ContextCommandOptions = Omit<CommandOptions, 'triggeringEvent' | 'idempotencyKey'>;
 
@@ -12,6 +13,12 @@ export interface EventContext<E = object> extends EventEnvelope<E> {
   readonly subscriberId: string;
   /** Which delivery attempt this is, from 1. */
   readonly attempt: number;
+  /**
+   * Set when the event is handled as part of a run in one unit of work (a
+   * subscriber declared with `batch`): what joins it commits once per run.
+   * A MySQL view's `once(ctx, ...)` joins it by itself.
+   */
+  readonly batch?: DeliveryBatch;
   /**
    * Updates an aggregate with this event as the triggering event: running the
    * handler again for the same event does not run the command twice. Each
@@ -34,6 +41,7 @@ export function eventContext<E>(
   subscriberId: string,
   attempt: number,
   repository: AggregateRepository,
+  batch?: DeliveryBatch,
 ): EventContext<E> {
   const triggeringEvent = { eventId: envelope.eventId, metadata: envelope.metadata };
   // A handler that runs again sends the same commands in the same order, so the nth command gets the same key.
@@ -46,6 +54,7 @@ export function eventContext<E>(
     ...envelope,
     subscriberId,
     attempt,
+    ...(batch && { batch }),
     update: (cls, id, command, options) => repository.update(cls, id, command, { ...options, triggeringEvent, idempotencyKey: nextKey() }),
     create: (cls, command, options) => {
       const idempotencyKey = nextKey();

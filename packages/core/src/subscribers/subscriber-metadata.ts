@@ -2,23 +2,42 @@ import 'reflect-metadata';
 import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
 import { InvalidDefinitionError } from '../errors';
+import { BatchOptions } from './delivery-batch';
 
 export interface SubscriberDefinition {
   readonly subscriberId: string;
   /** event type name -> method name; an event's aliases (old names) lead to its method too */
   readonly handlers: Map<string, string | symbol>;
+  /** Set when the subscriber handles runs of events as one unit of work. */
+  readonly batch?: BatchOptions;
+}
+
+export interface SubscriberOptions {
+  /**
+   * Handle runs of up to `maxEvents` events as one unit of work: the handlers
+   * stay per event and run one after the other; what joins `ctx.batch` (a
+   * MySQL view's transaction) commits once per run. A transport that cannot
+   * batch delivers one event at a time, as without this option.
+   */
+  readonly batch?: BatchOptions;
 }
 
 const SUBSCRIBER_ID = Symbol.for('eventloom:subscriber-id');
 const HANDLERS = Symbol.for('eventloom:event-handlers');
+const OPTIONS = Symbol.for('eventloom:subscriber-options');
 
-export function defineSubscriber(cls: Class, subscriberId: string): void {
+export function defineSubscriber(cls: Class, subscriberId: string, options: SubscriberOptions = {}): void {
   if (!subscriberId) throw new InvalidDefinitionError(`@EventSubscriber on ${cls.name} needs a non-empty subscriber id.`);
   // Stored with the event id as the idempotency key of the commands it sends (255 characters at most).
   if (subscriberId.length > 150) {
     throw new InvalidDefinitionError(`@EventSubscriber on ${cls.name}: the subscriber id is ${subscriberId.length} characters; use at most 150.`);
   }
+  const maxEvents = options.batch?.maxEvents;
+  if (maxEvents !== undefined && !(Number.isInteger(maxEvents) && maxEvents >= 1)) {
+    throw new InvalidDefinitionError(`@EventSubscriber('${subscriberId}') on ${cls.name}: batch.maxEvents is ${String(maxEvents)}; give a positive integer (e.g. 500).`);
+  }
   Reflect.defineMetadata(SUBSCRIBER_ID, subscriberId, cls);
+  Reflect.defineMetadata(OPTIONS, options, cls);
 }
 
 export function addEventHandler(prototype: object, event: Class, method: string | symbol): void {
@@ -49,7 +68,8 @@ export function subscriberDefinition(subscriber: object): SubscriberDefinition {
   if (handlers.size === 0) {
     throw new InvalidDefinitionError(`${cls.name} has no @EventHandlerMethod; a subscriber needs at least one.`);
   }
-  return { subscriberId, handlers };
+  const options = (Reflect.getOwnMetadata(OPTIONS, cls) as SubscriberOptions | undefined) ?? {};
+  return options.batch ? { subscriberId, handlers, batch: { maxEvents: options.batch.maxEvents } } : { subscriberId, handlers };
 }
 
 /** The aggregate types (streams) a subscriber must read. */

@@ -1,17 +1,25 @@
 import { SequencedEvent } from '../publication/publication-sink';
 import { sleep } from '../runtime/backoff';
 import { aggregateKey } from './aggregate-key';
+import { EventBatchHandling } from './event-transport';
 
 /**
  * Runs events through `handle` in order per aggregate and concurrently across
  * aggregates, and tracks the handled watermark: the highest position up to
  * which every dispatched (or skipped) event is done. Positions must be
  * dispatched in increasing order.
+ *
+ * With `batch`, events are handled in runs instead: one queue in dispatch
+ * order, up to `batch.maxEvents` events per call of `batch.handle` (a unit of
+ * work handles its run one event after the other anyway).
  */
 interface Slot {
   readonly position: number;
   done: boolean;
 }
+
+/** The one queue of batch mode. */
+const RUNS = '';
 
 export class AggregateQueues {
   /** Per aggregate, its events waiting with their slots in `order`. */
@@ -28,6 +36,7 @@ export class AggregateQueues {
     private readonly handle: (event: SequencedEvent) => Promise<void>,
     startPosition: number,
     private readonly onProgress: () => void = () => {},
+    private readonly batch?: EventBatchHandling,
   ) {
     this.watermark = startPosition;
   }
@@ -45,7 +54,7 @@ export class AggregateQueues {
   dispatch(event: SequencedEvent): void {
     const slot: Slot = { position: event.position, done: false };
     this.order.push(slot);
-    const key = aggregateKey(event.aggregateType, event.aggregateId);
+    const key = this.batch ? RUNS : aggregateKey(event.aggregateType, event.aggregateId);
     const queue = this.queues.get(key);
     if (queue) {
       queue.push({ event, slot });
@@ -71,8 +80,19 @@ export class AggregateQueues {
 
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
+    // A run takes what the reader dispatches in one go, not just the first event of it.
+    if (this.batch) await Promise.resolve();
     let failures = 0;
     while (queue.length > 0 && !this.stopped) {
+      if (this.batch) {
+        if (!(await this.handleRun(queue))) {
+          if (this.stopped) break;
+          await sleep(Math.min(5_000, 100 * 2 ** failures++));
+        } else {
+          failures = 0;
+        }
+        continue;
+      }
       const { event, slot } = queue[0];
       try {
         await this.handle(event);
@@ -90,6 +110,20 @@ export class AggregateQueues {
       this.advance();
     }
     if (queue.length === 0) this.queues.delete(key);
+  }
+
+  /** Handles the queue's next run; false when it failed (it stays queued, to be tried again). */
+  private async handleRun(queue: Array<{ event: SequencedEvent; slot: Slot }>): Promise<boolean> {
+    const run = queue.slice(0, this.batch!.maxEvents);
+    try {
+      await this.batch!.handle(run.map((entry) => entry.event));
+    } catch {
+      return false;
+    }
+    queue.splice(0, run.length);
+    for (const entry of run) entry.slot.done = true;
+    this.advance();
+    return true;
   }
 
   private advance(): void {

@@ -21,6 +21,17 @@ export interface SubscriptionRequest {
    */
   readonly handle: (event: StoredEvent) => Promise<void>;
   /**
+   * Set for a subscriber that handles runs of events as one unit of work. A
+   * transport that can, calls `batch.handle` with runs of at most
+   * `batch.maxEvents` events, in order per aggregate (a run is handled in the
+   * order given), instead of `handle` for each; it resolves once every event
+   * of the run is done with, and only then may the transport record progress
+   * past them. A transport that cannot batch calls `handle`, which is always
+   * correct. Runs do not change what a subscriber sees: each event at least
+   * once, in order per aggregate.
+   */
+  readonly batch?: EventBatchHandling;
+  /**
    * The Eventloom's one dead-letter store, where `handle` parks what it gives
    * up on. A transport parks here what it cannot hand to `handle` at all
    * (e.g. an undecodable message) and never keeps a store of its own.
@@ -63,4 +74,9 @@ export interface EventTransport {
   /** The publisher that feeds this transport, when the transport knows it: readiness asks it whether some instance leads. */
   readonly publisher?: Publisher;
   close(): Promise<void>;
+}
+
+export interface EventBatchHandling {
+  readonly maxEvents: number;
+  readonly handle: (events: readonly StoredEvent[]) => Promise<void>;
 }

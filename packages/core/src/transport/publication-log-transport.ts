@@ -25,7 +25,9 @@ export interface PublicationLogTransportOptions {
  * in this process, with no broker: each subscription reads the log from its
  * checkpoint, runs aggregates concurrently and each aggregate in order, and
  * saves as checkpoint the highest position below which everything is handled.
- * A crash therefore redelivers, never skips.
+ * A crash therefore redelivers, never skips. A subscriber that handles runs
+ * of events (`request.batch`) gets them in position order, up to its
+ * `maxEvents` per run.
  */
 export class PublicationLogTransport implements EventTransport {
   private readonly active = new Map<string, Promise<LogSubscription>>();
@@ -93,7 +95,8 @@ class LogSubscription implements Subscription {
     this.eventTypes = request.everyEventType ? undefined : new Set(request.eventTypes);
     this.aggregateTypes = new Set(request.aggregateTypes);
     this.logger = options.logger ?? consoleLogger;
-    this.queues = new AggregateQueues(request.handle, start, () => this.progressed());
+    // A batching subscriber gets runs in position order (in order per aggregate by construction).
+    this.queues = new AggregateQueues(request.handle, start, () => this.progressed(), request.batch);
   }
 
   start(): void {

@@ -4,6 +4,7 @@ import {
   aggregateKey,
   AggregateParking,
   describeError,
+  EventBatchHandling,
   sleep,
   StoredEvent,
   Subscription,
@@ -16,7 +17,12 @@ import { unreachable } from '../kafka-client';
 import { Decoded, decodeRecord } from '../wire/published-event-codec';
 import { decodeTramMessage } from '../wire/tram-message-codec';
 import { HandledVersions } from './handled-versions';
-import { BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
+import { BatchControl, BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
+
+/** A message of a partition's batch; `event` when it decoded into one the subscriber handles. */
+interface PartitionItem extends BatchItem {
+  readonly event?: StoredEvent;
+}
 import type { KafkaTransportOptions } from './kafka-transport';
 
 export interface SubscriptionDependencies {
@@ -184,7 +190,7 @@ export class KafkaSubscription implements Subscription {
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const tp: string = `${batch.topic}:${batch.partition}`;
-    const items: BatchItem[] = batch.messages.flatMap((message) => {
+    const items: PartitionItem[] = batch.messages.flatMap((message) => {
       const record = { topic: batch.topic, partition: batch.partition, ...message };
       const tram = decodeTramMessage(record);
       const events: Decoded[] = tram ? [{ ok: true, event: tram }] : decodeRecord(record);
@@ -194,14 +200,15 @@ export class KafkaSubscription implements Subscription {
     const beat = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
     this.inFlight++;
     try {
-      const result = await runKeyOrderedBatch(items, {
+      const control = {
         maxConcurrentKeys: this.deps.options.maxConcurrentAggregates ?? 16,
-        resolve: (offset) => {
+        resolve: (offset: string) => {
           payload.resolveOffset(offset);
           this.progress.set(tp, Number(offset) + 1);
         },
         shouldStop: () => this.closing || !payload.isRunning() || payload.isStale(),
-      });
+      };
+      const result = this.request.batch ? await this.runInRuns(items, this.request.batch, control) : await runKeyOrderedBatch(items, control);
       await payload.commitOffsetsIfNecessary();
       if (result.failed !== undefined && !this.closing) {
         this.deps.logger.warn(`subscriber '${this.subscriberId}': handling failed at ${tp}; the rest of the batch is delivered again`, {
@@ -216,7 +223,7 @@ export class KafkaSubscription implements Subscription {
   }
 
   /** One event of a record (a multi-message record holds several, which share its offset). */
-  private itemFor(topic: string, offset: string, decoded: Decoded): BatchItem {
+  private itemFor(topic: string, offset: string, decoded: Decoded): PartitionItem {
     if (!decoded.ok) {
       const event = decoded.event;
       return { offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
@@ -228,22 +235,74 @@ export class KafkaSubscription implements Subscription {
     return {
       offset,
       key,
+      event,
       run: async () => {
         if (this.handled.isRepeat(key, event)) return;
-        if (await this.mustHoldBack(key, event)) {
-          await this.request.deadLetters.park({
-            subscriberId: this.subscriberId,
-            event,
-            error: `Held back: an earlier event of ${event.aggregateType} '${event.aggregateId}' is parked. Retry that one first (retryAllParked keeps the order).`,
-            attempts: 0,
-            parkedAt: new Date(),
-          });
-        } else {
-          await this.request.handle(event);
-        }
+        if (await this.mustHoldBack(key, event)) await this.holdBack(event);
+        else await this.request.handle(event);
         this.handled.record(key, event);
       },
     };
+  }
+
+  /**
+   * A batching subscriber's share of one partition's batch: its events, in
+   * offset order (so in order per aggregate), in runs of at most `maxEvents`;
+   * repeats dropped as one by one; an undecodable or held-back message ends
+   * the run before it and is parked on its own. Offsets are resolved at the
+   * end of each run; a run that fails leaves itself and the rest unresolved.
+   */
+  private async runInRuns(items: readonly PartitionItem[], batch: EventBatchHandling, control: BatchControl): Promise<{ failed?: unknown; stopped: boolean }> {
+    let run: StoredEvent[] = [];
+    /** The last event of each aggregate in the run, so that a resend within the batch is a repeat too. */
+    let inRun = new HandledVersions();
+    let through: string | undefined;
+    const flush = async () => {
+      if (run.length > 0) {
+        await batch.handle(run);
+        for (const event of run) this.handled.record(aggregateKey(event.aggregateType, event.aggregateId), event);
+        run = [];
+        inRun = new HandledVersions();
+      }
+      if (through !== undefined) control.resolve(through);
+      through = undefined;
+    };
+    try {
+      for (const item of items) {
+        if (control.shouldStop()) {
+          await flush();
+          return { stopped: true };
+        }
+        if (item.run && !item.event) {
+          await flush();
+          await item.run();
+        } else if (item.event && !this.handled.isRepeat(item.key, item.event) && !inRun.isRepeat(item.key, item.event)) {
+          if (await this.mustHoldBack(item.key, item.event)) {
+            await flush();
+            await item.run!();
+          } else {
+            run.push(item.event);
+            inRun.record(item.key, item.event);
+          }
+        }
+        through = item.offset;
+        if (run.length >= batch.maxEvents) await flush();
+      }
+      await flush();
+      return { stopped: false };
+    } catch (error) {
+      return { failed: error, stopped: false };
+    }
+  }
+
+  private holdBack(event: StoredEvent): Promise<void> {
+    return this.request.deadLetters.park({
+      subscriberId: this.subscriberId,
+      event,
+      error: `Held back: an earlier event of ${event.aggregateType} '${event.aggregateId}' is parked. Retry that one first (retryAllParked keeps the order).`,
+      attempts: 0,
+      parkedAt: new Date(),
+    });
   }
 
   /** Held back while the aggregate has parked events; asks the store again, as they may have been retried since. */

@@ -18,7 +18,7 @@ import { KafkaTopology } from '../topology';
 import { runKeyOrderedBatch } from '../consumer/key-ordered-batch';
 
 /** What a rebuild needs of a subscriber: which events it reads, and how it handles one. */
-export type RebuildRequest = Pick<SubscriptionRequest, 'subscriberId' | 'aggregateTypes' | 'eventTypes' | 'handle'>;
+export type RebuildRequest = Pick<SubscriptionRequest, 'subscriberId' | 'aggregateTypes' | 'eventTypes' | 'handle' | 'batch'>;
 
 export interface RebuildProgress {
   /** Events handed to the subscriber so far. */
@@ -121,15 +121,28 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
     let position = Math.max(0, (options.fromPosition ?? 1) - 1);
     let handled = 0;
     logger.info(`rebuilding subscriber '${request.subscriberId}' from the event store (${total} events to scan)`);
+    // The next page is read while this one is handled.
+    const read = (after: number) => {
+      const page = options.log.readPublished(after, batchSize);
+      page.catch(() => undefined); // seen by the await below; not unhandled should a handler fail first
+      return page;
+    };
+    let reading = read(position);
     for (;;) {
-      const batch = await options.log.readPublished(position, batchSize);
+      const batch = await reading;
       if (batch.length === 0) break;
+      reading = read(batch[batch.length - 1].position);
       const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
-      const result = await runKeyOrderedBatch(
-        wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
-        { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
-      );
-      if (result.failed !== undefined) throw result.failed;
+      if (request.batch) {
+        // A batching subscriber: runs in position order, one unit of work each.
+        for (let i = 0; i < wanted.length; i += request.batch.maxEvents) await request.batch.handle(wanted.slice(i, i + request.batch.maxEvents));
+      } else {
+        const result = await runKeyOrderedBatch(
+          wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
+          { maxConcurrentKeys: options.maxConcurrentAggregates ?? 16, resolve: () => undefined, shouldStop: () => false },
+        );
+        if (result.failed !== undefined) throw result.failed;
+      }
       handled += wanted.length;
       position = batch[batch.length - 1].position;
       await options.saveProgress?.(position);
@@ -145,7 +158,10 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
   }
 }
 
-/** Rebuilds a subscriber instance with the handle the Eventloom would give it (decode, retry, park into its dead letters). */
+/**
+ * Rebuilds a subscriber instance with the handling the Eventloom would give it (decode, retry, park into its dead
+ * letters; runs of events in one unit of work for a subscriber declared with `batch`).
+ */
 export function rebuildSubscriber(
   eventloom: Eventloom,
   subscriber: object,
@@ -158,6 +174,7 @@ export function rebuildSubscriber(
       aggregateTypes: aggregateTypesOf(definition),
       eventTypes: [...definition.handlers.keys()],
       handle: eventloom.deliveryFor(subscriber, { delivery: options.delivery, logger: options.logger }),
+      batch: eventloom.batchDeliveryFor(subscriber, { delivery: options.delivery, logger: options.logger }),
     },
     options,
   );

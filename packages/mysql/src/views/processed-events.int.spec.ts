@@ -1,6 +1,6 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { Event, EventContext, EventHandlerMethod, EventSubscriber } from '@eventloom/core';
-import { newId } from '@eventloom/core/spi';
+import { BatchUnit, newId } from '@eventloom/core/spi';
 import { deliver } from '@eventloom/testing';
 import { createMySqlPool } from '../connection';
 import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
@@ -103,5 +103,91 @@ describe('views kept in MySQL', () => {
     expect(await withProcessedEvent(pool, key, addToTotal(orderId, 7))).toBe('handled');
     expect(await total(orderId)).toBe(7);
     expect(await received(key.subscriberId, key.eventId)).toBe(1);
+  });
+
+  describe('in a batch (a run of events in one unit of work)', () => {
+    it('applies the run in one transaction, visible only once it commits; an event handled before is a duplicate', async () => {
+      const orderId = newId();
+      const [before, first, second] = [newId(), newId(), newId()];
+      expect(await views.once({ subscriberId: 'order-totals', eventId: before }, addToTotal(orderId, 1))).toBe('handled');
+      const unit = new BatchUnit([before, first, second]);
+      const outcomes = [];
+      for (const eventId of [before, first, second, first]) {
+        outcomes.push(await views.once({ subscriberId: 'order-totals', eventId, batch: unit }, addToTotal(orderId, 10)));
+      }
+      expect(outcomes).toEqual(['duplicate', 'handled', 'handled', 'duplicate']);
+      expect(await total(orderId)).toBe(1);
+      expect(await received('order-totals', first)).toBe(0);
+      await unit.commit();
+      expect(await total(orderId)).toBe(21);
+      expect(await received('order-totals', first)).toBe(1);
+      expect(await received('order-totals', second)).toBe(1);
+    });
+
+    it('leaves nothing of a run rolled back: neither changes nor records', async () => {
+      const orderId = newId();
+      const eventId = newId();
+      const unit = new BatchUnit([eventId]);
+      expect(await views.once({ subscriberId: 'order-totals', eventId, batch: unit }, addToTotal(orderId, 4))).toBe('handled');
+      await unit.rollback();
+      expect(await total(orderId)).toBeUndefined();
+      expect(await received('order-totals', eventId)).toBe(0);
+    });
+
+    it('fails the commit when another delivery recorded an event of the run meanwhile, so the run is handled again one by one', async () => {
+      const orderId = newId();
+      const eventId = newId();
+      const unit = new BatchUnit([eventId]);
+      expect(await views.once({ subscriberId: 'order-totals', eventId, batch: unit }, addToTotal(orderId, 2))).toBe('handled');
+      // A concurrent delivery of the same event commits first (the run read the records before). It writes to
+      // another row here, so that it does not wait on the run's row lock.
+      const elsewhere = newId();
+      expect(await views.once({ subscriberId: 'order-totals', eventId }, addToTotal(elsewhere, 2))).toBe('handled');
+      await expect(unit.commit()).rejects.toThrow(/Duplicate entry/);
+      expect(await total(orderId)).toBeUndefined();
+      expect(await total(elsewhere)).toBe(2);
+      expect(await received('order-totals', eventId)).toBe(1);
+    });
+
+    it('queues the changes of write() and sends them together, before a once() handler that reads them, and before COMMIT', async () => {
+      const orderId = newId();
+      const eventIds = [newId(), newId(), newId(), newId()];
+      const unit = new BatchUnit(eventIds);
+      const upsert = 'INSERT INTO order_totals (order_id, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)';
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[0], batch: unit }, upsert, [orderId, 1])).toBe('handled');
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, upsert, [orderId, 10])).toBe('handled');
+      expect(await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, upsert, [orderId, 10])).toBe('duplicate');
+      let seenByHandler: unknown;
+      await views.once({ subscriberId: 'order-totals', eventId: eventIds[2], batch: unit }, async (tx) => {
+        const [rows] = await tx.query<RowDataPacket[]>('SELECT total FROM order_totals WHERE order_id = ?', [orderId]);
+        seenByHandler = rows[0]?.total;
+      });
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[3], batch: unit }, upsert, [orderId, 100]);
+      expect(seenByHandler).toBe(11);
+      expect(await total(orderId)).toBeUndefined();
+      await unit.commit();
+      expect(await total(orderId)).toBe(111);
+      for (const eventId of eventIds) expect(await received('order-totals', eventId)).toBe(1);
+    });
+
+    it('write() out of a batch is once() with that one statement', async () => {
+      const orderId = newId();
+      const context = { subscriberId: 'order-totals', eventId: newId() };
+      const upsert = 'INSERT INTO order_totals (order_id, total) VALUES (?, ?) ON DUPLICATE KEY UPDATE total = total + VALUES(total)';
+      expect(await views.write(context, upsert, [orderId, 3])).toBe('handled');
+      expect(await views.write(context, upsert, [orderId, 3])).toBe('duplicate');
+      expect(await total(orderId)).toBe(3);
+    });
+
+    it('fails the run (so it is handled again one by one) when a queued change fails, and leaves nothing of it', async () => {
+      const orderId = newId();
+      const eventIds = [newId(), newId()];
+      const unit = new BatchUnit(eventIds);
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[0], batch: unit }, 'INSERT INTO order_totals (order_id, total) VALUES (?, ?)', [orderId, 1]);
+      await views.write({ subscriberId: 'order-totals', eventId: eventIds[1], batch: unit }, 'INSERT INTO order_totals (order_id, total) VALUES (?, ?)', [orderId, 2]);
+      await expect(unit.commit()).rejects.toThrow(/Duplicate entry/);
+      expect(await total(orderId)).toBeUndefined();
+      expect(await received('order-totals', eventIds[0])).toBe(0);
+    });
   });
 });

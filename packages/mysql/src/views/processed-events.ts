@@ -1,13 +1,19 @@
-import { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { Pool, PoolConnection } from 'mysql2/promise';
+import type { DeliveryBatch } from '@eventloom/core';
 import { errorCode } from '../connection';
-import { MySqlSchemaMissingError } from '../errors';
 import { MySqlEventStore } from '../mysql-event-store';
-import { tableNames } from '../schema/table-names';
+import { TableNames, tableNames } from '../schema/table-names';
+import { MySqlViewBatch, schemaMissing, supportsCompoundStatements } from './view-batch';
 
 /** What identifies one delivery: an EventContext has both. */
 export interface ProcessedEventKey {
   readonly subscriberId: string;
   readonly eventId: string;
+}
+
+/** What `once` reads of an EventContext: the delivery, and the batch it is part of, if any. */
+export interface ViewUpdateContext extends ProcessedEventKey {
+  readonly batch?: DeliveryBatch;
 }
 
 export interface ProcessedEventOptions {
@@ -59,27 +65,66 @@ export async function withProcessedEvent(
   }
 }
 
-async function schemaMissing(tx: PoolConnection, prefix: string, error: unknown): Promise<MySqlSchemaMissingError> {
-  const [[row]] = await tx.query<RowDataPacket[]>('SELECT DATABASE() AS name').catch(() => [[{ name: '' }]] as never);
-  return new MySqlSchemaMissingError(String(row?.name ?? ''), prefix, `table ${prefix}received_events is missing`, { cause: error });
-}
 
 /**
  * Exactly-once updates of CQRS views kept in MySQL, for subscriber methods:
  * `await this.views.once(ctx, async (tx) => { await tx.execute('INSERT ...', [...]); })`.
+ * For a subscriber declared with `batch`, the changes of a whole run of events
+ * share one transaction (and its dedup records one INSERT): the same handler
+ * code, one COMMIT per run.
  */
 export class MySqlViews {
-  private readonly tablePrefix: string;
+  private readonly tables: TableNames;
+  private compound?: Promise<boolean>;
 
   constructor(
     readonly pool: Pool,
     options: ProcessedEventOptions = {},
   ) {
-    this.tablePrefix = tableNames(options.tablePrefix ?? '').prefix;
+    this.tables = tableNames(options.tablePrefix ?? '');
   }
 
-  once(context: ProcessedEventKey, handler: (tx: PoolConnection) => Promise<void>): Promise<ViewUpdateOutcome> {
-    return withProcessedEvent(this.pool, { subscriberId: context.subscriberId, eventId: context.eventId, tablePrefix: this.tablePrefix }, handler);
+  /**
+   * Runs `handler` unless this subscriber already handled the event, in a
+   * transaction that records it as handled: the event's own, or, when the
+   * event is part of a batch (`ctx.batch`), the run's one transaction.
+   */
+  async once(context: ViewUpdateContext, handler: (tx: PoolConnection) => Promise<void>): Promise<ViewUpdateOutcome> {
+    const { batch } = context;
+    if (!batch) {
+      return withProcessedEvent(this.pool, { subscriberId: context.subscriberId, eventId: context.eventId, tablePrefix: this.tables.prefix }, handler);
+    }
+    const run = await this.run(context, batch);
+    if (run.isDuplicate(context.eventId)) return 'duplicate';
+    await run.apply(context.eventId, handler);
+    return 'handled';
+  }
+
+  /**
+   * `once` for a change that is one statement whose answer the handler does
+   * not need: `await this.views.write(ctx, 'UPDATE ... WHERE id = ?', [id])`.
+   * In a batch it is queued, and the run's queued changes go to the server
+   * together (one round trip on MariaDB) before the next `once` handler and
+   * before COMMIT; out of a batch it is `once` with that one statement. The
+   * values are bound with mysql2's escaping, as by `query`.
+   */
+  async write(context: ViewUpdateContext, sql: string, values: unknown[] = []): Promise<ViewUpdateOutcome> {
+    const { batch } = context;
+    if (!batch) return this.once(context, async (tx) => void (await tx.execute(sql, values as never[])));
+    const run = await this.run(context, batch);
+    if (run.isDuplicate(context.eventId)) return 'duplicate';
+    run.queue(context.eventId, sql, values);
+    return 'handled';
+  }
+
+  private run(context: ViewUpdateContext, batch: DeliveryBatch): Promise<MySqlViewBatch> {
+    return batch.join(this, () =>
+      MySqlViewBatch.open(this.pool, this.tables, context.subscriberId, batch.eventIds, (tx) => {
+        this.compound ??= supportsCompoundStatements(tx);
+        this.compound.catch(() => (this.compound = undefined));
+        return this.compound;
+      }),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import {
   HealthCheck,
   silentLogger,
 } from '@eventloom/core';
+import { BatchParticipant, DeliveryBatch } from '@eventloom/core';
 import { DeadLetterStore, EventStore, EventTransport, newId } from '@eventloom/core/spi';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { eventually } from '../eventually';
@@ -45,6 +46,45 @@ function recorder(subscriberId: string, fail: (ctx: EventContext<object>) => boo
     }
   }
   return new Recorder();
+}
+
+/**
+ * A view whose changes take effect only when its unit of work commits, as a
+ * MySQL view's transaction: in a batch they wait for the run's commit, and
+ * are lost on a rollback; without one they take effect at once.
+ */
+function bufferedView(subscriberId: string, maxEvents: number, fail: (ctx: EventContext<object>) => boolean = () => false) {
+  class Run implements BatchParticipant {
+    readonly changes: Seen[] = [];
+    constructor(private readonly view: BufferedView) {}
+    async commit() {
+      this.view.runs.push(this.changes.length);
+      this.view.seen.push(...this.changes);
+    }
+    async rollback() {
+      this.view.rollbacks++;
+    }
+  }
+  @EventSubscriber(subscriberId, { batch: { maxEvents } })
+  class BufferedView {
+    readonly seen: Seen[] = [];
+    /** Events per committed run. */
+    readonly runs: number[] = [];
+    rollbacks = 0;
+    private async record(ctx: EventContext<object>) {
+      if (fail(ctx)) throw new Error(`refused ${ctx.aggregateId} v${ctx.version}`);
+      const change = { aggregateId: ctx.aggregateId, version: ctx.version, attempt: ctx.attempt };
+      if (!ctx.batch) this.seen.push(change);
+      else (await (ctx.batch as DeliveryBatch).join(this, async () => new Run(this))).changes.push(change);
+    }
+    @EventHandlerMethod(CounterOpened) opened(ctx: EventContext<CounterOpened>) {
+      return this.record(ctx);
+    }
+    @EventHandlerMethod(CounterAdded) added(ctx: EventContext<CounterAdded>) {
+      return this.record(ctx);
+    }
+  }
+  return new BufferedView();
 }
 
 /**
@@ -93,6 +133,35 @@ export function transportContract(name: string, createHarness: () => Promise<Tra
       for (const counterId of [...before, ...after]) {
         expect(subscriber.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6]);
       }
+    });
+
+    it('hands a batching subscriber runs of events in one unit of work: each event once, in order per aggregate', async () => {
+      const ids = await counters(4, 9);
+      const view = bufferedView(id('batched'), 10);
+      await loom.subscribe(view);
+      await eventually(() => view.seen.length >= 40, '40 events');
+      await loom.caughtUp();
+      for (const counterId of ids) {
+        expect(view.seen.filter((s) => s.aggregateId === counterId).map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      }
+      expect(view.seen).toHaveLength(40);
+      // Stored before subscribing, the events come in runs of several, never more than asked.
+      expect(Math.max(...view.runs)).toBeGreaterThan(1);
+      expect(Math.max(...view.runs)).toBeLessThanOrEqual(10);
+      expect(view.rollbacks).toBe(0);
+    });
+
+    it('rolls back a run in which a handler fails, then retries and parks that event alone', async () => {
+      const [poisoned, healthy] = await counters(2, 4);
+      const view = bufferedView(id('batched-poison'), 50, (ctx) => ctx.aggregateId === poisoned && ctx.version === 3);
+      await loom.subscribe(view);
+      await eventually(async () => (await loom.deadLetters.list(id('batched-poison'))).length === 1, 'the poisoned event parked');
+      await loom.caughtUp();
+      expect(view.rollbacks).toBeGreaterThan(0);
+      expect(view.seen.filter((s) => s.aggregateId === poisoned).map((s) => s.version)).toEqual([1, 2, 4, 5]);
+      expect(view.seen.filter((s) => s.aggregateId === healthy).map((s) => s.version)).toEqual([1, 2, 3, 4, 5]);
+      const [parked] = await loom.deadLetters.list(id('batched-poison'));
+      expect(parked).toMatchObject({ attempts: 4, error: `Error: refused ${poisoned} v3` });
     });
 
     it('retries a failing handler while other aggregates flow on', async () => {
