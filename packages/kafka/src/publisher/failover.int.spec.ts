@@ -82,10 +82,12 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       const events = interleavedEvents('KCounter', 500, 40, 'KCounterAdded');
       await insertEvents(db.pool, events, 'a_');
 
-      // 20 ms per 100-event batch caps a publisher near 5,000 events/s: the kill lands mid-stream on any machine.
-      const first = await startChild('a_', prefix, 100, 20);
+      // 80 ms per 100-event batch caps a publisher near 1,250 events/s (16 s for the backlog): the kill lands
+      // mid-stream even on a loaded machine, where starting the second child took long enough for 20 ms per batch
+      // (5,000 events/s) to publish everything first.
+      const first = await startChild('a_', prefix, 100, 80);
       await eventually(() => first.leads, 'the first publisher to lead');
-      const second = await startChild('a_', prefix, 100, 20);
+      const second = await startChild('a_', prefix, 100, 80);
       await eventually(async () => (await count('SELECT COUNT(*) AS n FROM a_events WHERE published = 1')) >= 2_000, 'some events published');
       await first.crash();
       const crashedAt = Date.now();
@@ -120,7 +122,7 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       await eventloom.close();
       await publication.close();
     }
-  });
+  }, 120_000); // the backlog takes ~16 s at the capped rate, and child processes start slowly on a loaded machine
 
   it("hands over within seconds when the leader's MySQL connection is killed", async () => {
     await createEventsTable(db.pool, 'b_');
