@@ -1,7 +1,7 @@
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
-import { EventEnvelope, toEnvelope } from '../typing/event-envelope';
+import { envelopeOf, EventEnvelope, toEnvelope } from '../typing/event-envelope';
 import { NewEvent, StoredEvent } from '../typing/stored-event';
 import { AggregateStream, AppendRequest, EventStore, Snapshot } from '../eventStore/event-store';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
@@ -393,7 +393,7 @@ export class AggregateRepository {
       id: request.aggregateId,
       version,
       aggregate,
-      events: request.events.map((e, i) => appendedEnvelope(e, decided[i])),
+      events: request.events.map((e, i) => envelopeOf(e, decided[i])),
       snapshotVersion,
     };
   }
@@ -426,21 +426,6 @@ function knownTriggers(
   const next = new Set(known);
   for (const event of added) next.add(event.triggeringEventId!);
   return next.size <= maxKnownTriggers ? next : undefined;
-}
-
-/** An object literal, not a spread: a spread gives every result a hidden class of its own, which costs on every command. */
-function appendedEnvelope(stored: NewEvent, event: object): EventEnvelope {
-  return {
-    event,
-    eventId: stored.eventId,
-    eventType: stored.eventType,
-    aggregateType: stored.aggregateType,
-    aggregateId: stored.aggregateId,
-    version: stored.version,
-    triggeringEventId: stored.triggeringEventId,
-    metadata: stored.metadata,
-    timestamp: stored.timestamp,
-  };
 }
 
 /** Type and id: one aggregate's place in the cache and its queue of commands. */
