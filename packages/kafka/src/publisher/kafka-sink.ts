@@ -79,11 +79,20 @@ export class KafkaSink implements PublicationSink {
     if (!producer || !admin) throw new Error('KafkaSink.send before start()');
     const records = events.map((event) => ({
       topic: this.topology.topicOf(event.aggregateType),
-      record: outgoing(isCommandOrReply(event) ? encodeTramMessage(event) : encodePublishedEvent(event, event.metadataJson)),
+      record: outgoing(mayBeMessage(event) && isCommandOrReply(event) ? encodeTramMessage(event) : encodePublishedEvent(event, event.metadataJson)),
     }));
     await ensureTopics(admin, records.map((r) => r.topic), this.topology.partitions, this.knownTopics);
     await producer.send(records);
   }
+}
+
+/**
+ * False when the stored metadata JSON has no `messageHeaders` field, so the
+ * event is no Tram command or reply: spares parsing every event's metadata
+ * (isCommandOrReply reads it parsed) just to find out.
+ */
+function mayBeMessage(event: SequencedEvent): boolean {
+  return event.metadataJson === undefined || event.metadataJson.includes('"messageHeaders"');
 }
 
 /** The codecs' kafkajs-shaped message as the producer writes it (every part text). */
