@@ -44,7 +44,7 @@ describe('the idempotent producer (real Kafka)', () => {
       const read = await readTopics(kafka.kafka, [topic], (m) => m.length >= sent.length);
       expect(read).toHaveLength(sent.length);
       const partitioner = Partitioners.DefaultPartitioner();
-      const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0] }));
+      const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
       for (const key of keys) {
         const mine = read.filter((m) => m.key === key).sort((a, b) => a.offset - b.offset);
         expect(mine.map((m) => m.value)).toEqual(sent.filter((s) => s.key === key).map((s) => s.value));

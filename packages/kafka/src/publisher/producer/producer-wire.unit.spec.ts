@@ -19,7 +19,7 @@ describe("the producer's wire pieces", () => {
     for (let i = 0; i < 2000; i++) {
       const key = i % 3 === 0 ? `order-${i}` : i % 3 === 1 ? randomBytes(i % 41).toString('hex') : `é€${i}🙂`;
       for (const partitions of [1, 3, 4, 7]) {
-        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0] }));
+        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
         expect(ours.partitionOf(key, partitions)).toBe(kafkajs({ topic: 't', partitionMetadata, message: { key, value: null } }));
       }
     }
