@@ -105,8 +105,8 @@ function outgoing(message: Message): OutgoingRecord {
   return { key: String(message.key), value: String(message.value), headers };
 }
 
-/** The producer's view of the cluster, from the admin client (which follows leader changes). */
-function clusterMetadata(admin: Admin): ClusterMetadata {
+/** The producer's view of the cluster, from an admin client (each call asks the cluster afresh). */
+export function clusterMetadata(admin: Admin): ClusterMetadata {
   return {
     async topics(topics) {
       const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });

@@ -1,13 +1,11 @@
-import { Partitioners } from 'kafkajs';
-import { silentLogger } from '@eventloom/core';
-import { brokers, deleteTopics, readTopics, testAdmin, uniqueTopicPrefix } from '@eventloom/test-support';
-import { KafkaSink } from '../kafka-sink';
+import { Admin, Partitioners } from 'kafkajs';
+import { deleteTopics, readTopics, testAdmin, uniqueTopicPrefix } from '@eventloom/test-support';
+import { clusterMetadata } from '../kafka-sink';
 import { IdempotentProducer, KafkaProduceError } from './idempotent-producer';
 
-/** The producer as the sink sets it up, on the sink's admin client (start() connects it). */
-async function producerOf(sink: KafkaSink): Promise<IdempotentProducer> {
-  await sink.start();
-  return (sink as unknown as { producer: IdempotentProducer }).producer;
+/** The producer as the KafkaSink sets it up, on the test's admin client. */
+function producerOn(admin: Admin, maxRequestBytes = 900_000): IdempotentProducer {
+  return new IdempotentProducer({ clientId: 'eventloom-test', maxRequestBytes, metadata: clusterMetadata(admin) });
 }
 
 describe('the idempotent producer (real Kafka)', () => {
@@ -27,8 +25,7 @@ describe('the idempotent producer (real Kafka)', () => {
     const topic = `${topicPrefix}ordered`;
     await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
     // Small requests: 2,000 records make dozens of requests, up to 5 under way on the connection.
-    const sink = new KafkaSink({ kafka: { brokers }, partitions: 3, maxRequestBytes: 8_000, logger: silentLogger });
-    const producer = await producerOf(sink);
+    const producer = producerOn(kafka.admin, 8_000);
     try {
       const keys = Array.from({ length: 37 }, (_, i) => `aggregate-${i}`);
       const sent: Array<{ key: string; value: string }> = [];
@@ -53,15 +50,14 @@ describe('the idempotent producer (real Kafka)', () => {
       const one = read.find((m) => m.value === sent[7].value)!;
       expect(one.headers).toEqual({ n: '7', empty: '' });
     } finally {
-      await sink.stop();
+      producer.close();
     }
   });
 
   it('fails a send the broker refuses, naming the error, and sends again afresh afterwards', async () => {
     const topic = `${topicPrefix}refused`;
     await kafka.admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-    const sink = new KafkaSink({ kafka: { brokers }, partitions: 1, logger: silentLogger });
-    const producer = await producerOf(sink);
+    const producer = producerOn(kafka.admin);
     try {
       await producer.send([{ topic, record: { key: 'k', value: 'before', headers: [] } }]);
       // Over the broker's message.max.bytes (1 MiB by default).
@@ -72,7 +68,7 @@ describe('the idempotent producer (real Kafka)', () => {
       const read = await readTopics(kafka.kafka, [topic], (m) => m.length >= 2);
       expect(read.map((m) => m.value)).toEqual(['before', 'after']);
     } finally {
-      await sink.stop();
+      producer.close();
     }
   });
 });
