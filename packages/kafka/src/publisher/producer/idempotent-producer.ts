@@ -106,7 +106,12 @@ export class IdempotentProducer {
       const request = Buffer.alloc(6);
       request.writeInt16BE(-1, 0); // transactional_id: null
       request.writeInt32BE(60_000, 2); // transaction_timeout_ms (unused without transactions)
-      const response = await connection.request(ApiKey.initProducerId, 0, request);
+      let response = await connection.request(ApiKey.initProducerId, 0, request);
+      // A broker just started loads its coordinator state first: wait a little rather than fail the publisher's term.
+      for (let tries = 1; COORDINATOR_LOADING.includes(response.readInt16BE(4)) && tries < 50; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        response = await connection.request(ApiKey.initProducerId, 0, request);
+      }
       const code = response.readInt16BE(4);
       if (code !== 0) throw new KafkaProduceError(`Kafka gave no producer id: ${errorName(code)}.`, code);
       return { producerId: response.readBigInt64BE(6), producerEpoch: response.readInt16BE(14), connections, leaders: new Map(), sequences: new Map() };
@@ -251,6 +256,9 @@ function checkProduceResponse(body: Buffer): void {
   }
 }
 
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE: InitProducerId answers these while a broker starts. */
+const COORDINATOR_LOADING = [14, 15];
+
 const ERRORS: Record<number, string> = {
   2: 'CORRUPT_MESSAGE',
   3: 'UNKNOWN_TOPIC_OR_PARTITION',
@@ -258,6 +266,8 @@ const ERRORS: Record<number, string> = {
   6: 'NOT_LEADER_OR_FOLLOWER',
   7: 'REQUEST_TIMED_OUT',
   10: 'MESSAGE_TOO_LARGE',
+  14: 'COORDINATOR_LOAD_IN_PROGRESS',
+  15: 'COORDINATOR_NOT_AVAILABLE',
   19: 'NOT_ENOUGH_REPLICAS',
   20: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
   29: 'TOPIC_AUTHORIZATION_FAILED',
