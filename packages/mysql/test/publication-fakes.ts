@@ -2,6 +2,7 @@ import { silentLogger } from '@eventloom/core';
 import { LeadershipLostError, SequencerConflictError } from '../src/errors';
 import { LeaderSequencing, LeaderTerm } from '../src/publication/leader-term';
 import { MySqlSequencedEvent, SequenceState, StepRequest } from '../src/publication/sequencer';
+import { readyBatch, SequencedBatch } from '../src/publication/sequenced-batch';
 
 /** Fakes of the publisher's parts for unit tests: no MySQL, no broker. */
 
@@ -171,7 +172,11 @@ export class FakeSequencing implements LeaderSequencing {
     return { lastPosition: this.last, publishedPosition: this.state.published ?? this.last };
   }
 
-  async step(request: StepRequest): Promise<MySqlSequencedEvent[]> {
+  async step(request: StepRequest): Promise<SequencedBatch<MySqlSequencedEvent>> {
+    return readyBatch(this.stepEvents(request));
+  }
+
+  private stepEvents(request: StepRequest): MySqlSequencedEvent[] {
     this.requests.push(request);
     if (this.lockLost) throw new LeadershipLostError('The publisher lock is no longer held by this instance.');
     if (request.expectedLast !== this.last) throw new SequencerConflictError(`The highest position is ${this.last}, but this publisher gave ${request.expectedLast} last.`);

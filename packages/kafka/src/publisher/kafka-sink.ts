@@ -1,4 +1,4 @@
-import { Admin, Kafka, Message, Partitioners, Producer, TopicMessages } from 'kafkajs';
+import { Admin, Kafka, Message } from 'kafkajs';
 import { Logger } from '@eventloom/core';
 import { positiveInteger, PublicationSink, SequencedEvent } from '@eventloom/core/spi';
 import { resolveBrokers } from '../config';
@@ -8,6 +8,8 @@ import { encodePublishedEvent } from '../wire/published-event-codec';
 import { encodeTramMessage, isCommandOrReply } from '../wire/tram-message-codec';
 import { ensureTopics } from '../topics';
 import { KafkaTopology, KafkaTopologyOptions, topologyOf } from '../topology';
+import { ClusterMetadata, IdempotentProducer, KafkaProduceError } from './producer/idempotent-producer';
+import { OutgoingRecord } from './producer/record-batch';
 
 /** The topic prefix and partitions come one by one or as one `topology` (kafkaTopology()), shared with the transport. */
 export interface KafkaSinkOptions extends Omit<KafkaTopologyOptions, 'groupIdPrefix'> {
@@ -21,8 +23,10 @@ export interface KafkaSinkOptions extends Omit<KafkaTopologyOptions, 'groupIdPre
 /**
  * The publisher's Kafka side: sends a batch of sequenced events, in position
  * order, to one topic per aggregate type (keyed by aggregate id), in as few
- * produce requests as fit under maxRequestBytes, each acknowledged by all
- * in-sync replicas (acks=-1, idempotent producer) before the next. Creates
+ * produce requests as fit under maxRequestBytes, up to 5 under way per
+ * broker, acknowledged by all in-sync replicas (acks=-1), through the
+ * idempotent producer in ./producer (kafkajs's record encoding was most of the
+ * publisher's CPU; kafkajs's admin client still gives the metadata). Creates
  * the topics it has not seen. send() resolves once Kafka acknowledged all.
  * An event's `metadataJson`, when the store gave it, is sent as is.
  */
@@ -32,78 +36,93 @@ export class KafkaSink implements PublicationSink {
   private readonly maxRequestBytes: number;
   private readonly kafka: Kafka;
   private readonly knownTopics = new Set<string>();
-  private producer?: Producer;
+  private readonly clientId: string;
+  private producer?: IdempotentProducer;
   private admin?: Admin;
 
   constructor(options: KafkaSinkOptions = {}) {
     this.brokers = resolveBrokers(options.kafka?.brokers);
     this.topology = topologyOf(options, 'KafkaSink');
     this.maxRequestBytes = positiveInteger('maxRequestBytes', options.maxRequestBytes ?? 900_000, KafkaConfigurationError);
-    this.kafka = createKafka({ brokers: this.brokers, clientId: options.kafka?.clientId ?? 'eventloom-publisher', logger: options.logger });
+    this.clientId = options.kafka?.clientId ?? 'eventloom-publisher';
+    this.kafka = createKafka({ brokers: this.brokers, clientId: this.clientId, logger: options.logger });
   }
 
   async start(): Promise<void> {
     const admin = await connectAdmin(this.kafka, this.brokers);
-    const producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: 8, maxRetryTime: 5_000 },
-    });
-    try {
-      await producer.connect();
-    } catch (error) {
-      await admin.disconnect();
-      throw unreachable(error, this.brokers);
-    }
     this.admin = admin;
-    this.producer = producer;
+    this.producer = new IdempotentProducer({
+      clientId: this.clientId,
+      maxRequestBytes: this.maxRequestBytes,
+      metadata: clusterMetadata(admin),
+    });
   }
 
   async send(events: readonly SequencedEvent[]): Promise<void> {
     try {
-      await this.sendBatches(events);
+      await this.sendEvents(events);
     } catch (error) {
       throw unreachable(error, this.brokers);
     }
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    this.producer?.close();
+    await this.admin?.disconnect().catch(() => undefined);
     this.producer = undefined;
     this.admin = undefined;
   }
 
-  private async sendBatches(events: readonly SequencedEvent[]): Promise<void> {
+  private async sendEvents(events: readonly SequencedEvent[]): Promise<void> {
     const producer = this.producer;
     const admin = this.admin;
     if (!producer || !admin) throw new Error('KafkaSink.send before start()');
-    const encoded = events.map((event) => ({ topic: this.topology.topicOf(event.aggregateType), message: isCommandOrReply(event) ? encodeTramMessage(event) : encodePublishedEvent(event, event.metadataJson) }));
-    await ensureTopics(admin, encoded.map((e) => e.topic), this.topology.partitions, this.knownTopics);
-    let chunk = new Map<string, Message[]>();
-    let bytes = 0;
-    const flush = async () => {
-      if (chunk.size === 0) return;
-      const topicMessages: TopicMessages[] = [...chunk].map(([topic, messages]) => ({ topic, messages }));
-      chunk = new Map();
-      bytes = 0;
-      await producer.sendBatch({ topicMessages, acks: -1 });
-    };
-    for (const { topic, message } of encoded) {
-      const size = sizeOf(message);
-      if (bytes > 0 && bytes + size > this.maxRequestBytes) await flush();
-      const list = chunk.get(topic);
-      if (list) list.push(message);
-      else chunk.set(topic, [message]);
-      bytes += size;
-    }
-    await flush();
+    const records = events.map((event) => ({
+      topic: this.topology.topicOf(event.aggregateType),
+      record: outgoing(mayBeMessage(event) && isCommandOrReply(event) ? encodeTramMessage(event) : encodePublishedEvent(event, event.metadataJson)),
+    }));
+    await ensureTopics(admin, records.map((r) => r.topic), this.topology.partitions, this.knownTopics);
+    await producer.send(records);
   }
 }
 
-function sizeOf(message: Message): number {
-  let size = 70 + Buffer.byteLength(String(message.key ?? '')) + Buffer.byteLength(String(message.value ?? ''));
-  for (const [name, value] of Object.entries(message.headers ?? {})) size += name.length + Buffer.byteLength(String(value)) + 2;
-  return size;
+/**
+ * False when the stored metadata JSON has no `messageHeaders` field, so the
+ * event is no Tram command or reply: spares parsing every event's metadata
+ * (isCommandOrReply reads it parsed) just to find out.
+ */
+function mayBeMessage(event: SequencedEvent): boolean {
+  return event.metadataJson === undefined || event.metadataJson.includes('"messageHeaders"');
+}
+
+/** The codecs' kafkajs-shaped message as the producer writes it (every part text). */
+function outgoing(message: Message): OutgoingRecord {
+  const headers: Array<[string, string]> = [];
+  for (const name in message.headers) {
+    const value = message.headers[name];
+    if (value !== undefined) headers.push([name, String(value)]);
+  }
+  return { key: String(message.key), value: String(message.value), headers };
+}
+
+/** The producer's view of the cluster, from an admin client (each call asks the cluster afresh). */
+export function clusterMetadata(admin: Admin): ClusterMetadata {
+  return {
+    async topics(topics) {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      return new Map(
+        found.map((t) => {
+          const leaders: number[] = [];
+          for (const p of t.partitions) leaders[p.partitionId] = p.leader;
+          return [t.name, { leaders }] as const;
+        }),
+      );
+    },
+    async broker(nodeId) {
+      const { brokers } = await admin.describeCluster();
+      const broker = nodeId < 0 ? [...brokers].sort((a, b) => a.nodeId - b.nodeId)[0] : brokers.find((b) => b.nodeId === nodeId);
+      if (!broker) throw new KafkaProduceError(`Kafka broker ${nodeId} is not in the cluster's metadata.`);
+      return { host: broker.host, port: broker.port };
+    },
+  };
 }

@@ -28,7 +28,7 @@ export interface PublishedEventValue {
  */
 export function encodePublishedEvent(event: StoredEvent, metadataJson?: string): Message {
   if (event.position === undefined) throw new Error(`Event ${event.eventId} has no position; only sequenced events are published.`);
-  const metadata = metadataToWire(metadataJson !== undefined ? (JSON.parse(metadataJson) as Record<string, unknown>) : event.metadata);
+  const metadata = metadataJson !== undefined ? storedMetadataToWire(metadataJson) : metadataToWire(event.metadata);
   const entityType = wireNames.aggregateOnWire(event.aggregateType);
   const value: PublishedEventValue = {
     id: toEventuateId(event.eventId),
@@ -51,6 +51,19 @@ export function encodePublishedEvent(event: StoredEvent, metadataJson?: string):
   // and the event's time is in a header anyway. The record carries the send time.
   return { key: event.aggregateId, value: JSON.stringify(value), headers };
 }
+
+/**
+ * Stored metadata JSON as it goes on the wire. The events of one append share
+ * their metadata, and the publisher sends them together: the last answer is
+ * kept, which spares most of the parsing and re-serialising.
+ */
+function storedMetadataToWire(metadataJson: string): ReturnType<typeof metadataToWire> {
+  if (lastStoredMetadata?.json !== metadataJson) {
+    lastStoredMetadata = { json: metadataJson, wire: metadataToWire(JSON.parse(metadataJson) as Record<string, unknown>) };
+  }
+  return lastStoredMetadata.wire;
+}
+let lastStoredMetadata: { readonly json: string; readonly wire: ReturnType<typeof metadataToWire> } | undefined;
 
 /** A message as read from a topic. */
 export interface ReceivedMessage {

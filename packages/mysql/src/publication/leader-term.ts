@@ -3,11 +3,12 @@ import { describeError, PublicationSink } from '@eventloom/core/spi';
 import { MarkPublished, MarkQueue } from './mark-queue';
 import { SendPipeline } from './send-pipeline';
 import { MySqlSequencedEvent, SequenceState, StepRequest } from './sequencer';
+import { SequencedBatch } from './sequenced-batch';
 
 /** The sequencer on the leader's lock connection (see Sequencer): each call checks the lock is still ours. */
 export interface LeaderSequencing<E extends MySqlSequencedEvent = MySqlSequencedEvent> {
   prepare(): Promise<SequenceState>;
-  step(request: StepRequest): Promise<E[]>;
+  step(request: StepRequest): Promise<SequencedBatch<E>>;
   pending(): Promise<boolean>;
 }
 
@@ -42,7 +43,7 @@ const MAX_BATCHES_IN_FLIGHT = 2;
  * (resolves) or something fails (rejects: a lost lock, another sequencer, a
  * failed send, MySQL gone). First it resends what an earlier leader sequenced
  * but did not mark published, with the same positions; then it sequences new
- * events. While batch N is on its way to the sink, batch N+1 is sequenced;
+ * events. While batch N is read and on its way to the sink, batch N+1 is sequenced;
  * batches the sink accepted are marked published beside the sequencing.
  * Whatever way it ends, it waits for the sends and marks under way.
  */
@@ -76,10 +77,11 @@ export async function serveLeaderTerm<E extends MySqlSequencedEvent>(term: Leade
       const resend = cursor < resendUpTo ? { after: cursor, upTo: resendUpTo } : undefined;
       marks.flush();
       const batch = await sequencing.step({ expectedLast: last, resend, batchSize: term.batchSize });
-      if (batch.length > 0) {
-        cursor = batch[batch.length - 1].position;
+      if (batch.count > 0) {
+        cursor = batch.lastPosition;
         if (!resend) last = cursor;
-        sends.send(batch);
+        // Its rows may still be coming: the send waits for them, the next step need not.
+        sends.send(batch.events);
         await sends.room();
       } else if (!sends.idle) {
         await sends.drained();

@@ -164,7 +164,8 @@ class PublisherLoop implements Publisher {
     return serveLeaderTerm({
       sequencing: {
         prepare: () => sequencer.prepare(connection),
-        step: (request) => sequencer.step(connection, lockName, request),
+        // Rows are read on the pool after each step's commit, beside the next step on the lock connection.
+        step: (request) => sequencer.step(connection, lockName, request, this.mysql.pool),
         pending: () => sequencer.pending(connection, lockName),
       },
       sink: this.sink,

@@ -20,11 +20,12 @@ export class SendPipeline<E extends SequencedEvent> {
     private readonly maxInFlight = 2,
   ) {}
 
-  /** Queues a batch behind those queued before it. */
-  send(batch: readonly E[]): void {
+  /** Queues a batch (or one still being read: failing to read it fails it as a send) behind those queued before it. */
+  send(events: readonly E[] | Promise<readonly E[]>): void {
     this.chain = this.chain.then(async () => {
       if (this.failure) return;
       try {
+        const batch = await events;
         await this.sink.send(batch);
         this.accepted(batch);
       } catch (error) {

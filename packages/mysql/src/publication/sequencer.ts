@@ -2,6 +2,7 @@ import { Connection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { SequencedEvent } from '@eventloom/core/spi';
 import { EventRow, MySqlStoredEvent, PUBLICATION_COLUMNS as eventColumns, safeInteger, sequencedEventFromRow } from '../event-rows';
 import { TableNames } from '../schema/table-names';
+import { readyBatch, SequencedBatch } from './sequenced-batch';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
 
 /**
@@ -11,10 +12,8 @@ import { LeadershipLostError, SequencerConflictError } from '../errors';
  */
 export type MySqlSequencedEvent = MySqlStoredEvent & SequencedEvent;
 
-/** A row given its new position (sequenceNew) or read with the one it has (readSequenced). */
-function sequenced(row: EventRow, position: number): MySqlSequencedEvent {
-  return sequencedEventFromRow({ ...row, position } as EventRow);
-}
+/** What a step reads with after its commit: the lock connection or a pool. */
+type Queryable = Pick<Connection, 'query'>;
 
 /** Where the publication stands, as read when a publisher becomes leader. */
 export interface SequenceState {
@@ -65,12 +64,15 @@ export class Sequencer {
 
   /**
    * One transaction on the lock connection: checks the lock is still ours,
-   * then either reads a batch of
-   * already sequenced events to resend or sequences a batch of new ones.
-   * Returns the batch in position order (empty when there is nothing to do).
+   * then either reads a batch of already sequenced events to resend or
+   * sequences a batch of new ones. New events' positions are given by id
+   * alone; their rows are read after the commit, on `reader` (a pool), so
+   * that the next step runs while they come: `events` may still be on its way.
+   * Returns the batch in position order (count 0 when there is nothing to do).
    */
-  async step(connection: Connection, lockName: string, request: StepRequest): Promise<MySqlSequencedEvent[]> {
+  async step(connection: Connection, lockName: string, request: StepRequest, reader: Queryable = connection): Promise<SequencedBatch<MySqlSequencedEvent>> {
     await connection.beginTransaction();
+    let batch: SequencedBatch<MySqlSequencedEvent> | { readonly ids: number[]; readonly last: number };
     try {
       const [check] = await connection.query<RowDataPacket[]>(
         `SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine, COALESCE(MAX(position), 0) AS last FROM ${this.tables.events}`,
@@ -84,18 +86,22 @@ export class Sequencer {
             'Run publishers only with the same table prefix and database, so that they share one lock.',
         );
       }
-      const events =
+      batch =
         request.batchSize === 0
-          ? []
+          ? readyBatch([])
           : request.resend
-        ? await this.readSequenced(connection, request.resend.after, request.resend.upTo, request.batchSize)
-        : await this.sequenceNew(connection, last, request.batchSize);
+        ? readyBatch(await this.readSequenced(connection, request.resend.after, request.resend.upTo, request.batchSize))
+        : { ids: await this.sequenceNew(connection, last, request.batchSize), last };
       await connection.commit();
-      return events;
     } catch (error) {
       await connection.rollback().catch(() => undefined);
       throw error;
     }
+    if (!('ids' in batch)) return batch;
+    const { ids, last } = batch;
+    const events = ids.length === 0 ? Promise.resolve([]) : this.readNewlySequenced(reader, ids, last);
+    events.catch(() => undefined); // handled where it is awaited (the send); not an unhandled rejection meanwhile
+    return { count: ids.length, lastPosition: last + ids.length, events };
   }
 
   /**
@@ -143,15 +149,16 @@ export class Sequencer {
     return events;
   }
 
-  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<MySqlSequencedEvent[]> {
+  /** Gives the oldest committed events without a position the next positions, in id order; returns their ids, sorted. */
+  private async sequenceNew(connection: Connection, last: number, limit: number): Promise<number[]> {
     // `published = 0` lets MySQL walk the (published, id) index in id order over the few unpublished rows,
-    // instead of sorting every row without a position.
+    // instead of sorting every row without a position. Ids only: the rows are read after the commit.
     const [rows] = await connection.query<RowDataPacket[]>(
-      `SELECT ${eventColumns} FROM ${this.tables.events} WHERE published = 0 AND position IS NULL ORDER BY id LIMIT ?`,
+      `SELECT id FROM ${this.tables.events} WHERE published = 0 AND position IS NULL ORDER BY id LIMIT ?`,
       [limit],
     );
     if (rows.length === 0) return [];
-    const ids = (rows as EventRow[]).map((r) => safeInteger('id', r.id!, r.event_id));
+    const ids = rows.map((r) => safeInteger('id', r.id as number | string, `row ${String(r.id)}`));
     // Consecutive ids form runs; a run gets consecutive positions: position = id + offset.
     let given = 0;
     const runs = idRuns(ids).map(([from, to]) => {
@@ -173,7 +180,33 @@ export class Sequencer {
     if (updated !== ids.length) {
       throw new SequencerConflictError(`Sequencing ${ids.length} events updated ${updated} rows: another sequencer is writing positions.`);
     }
-    return (rows as EventRow[]).map((row, i) => sequenced(row, last + i + 1));
+    return ids;
+  }
+
+  /**
+   * The rows just given positions last+1.. (in id order), read by primary-key
+   * ranges once committed. Events are never updated but for their position and
+   * published flag, so the rows read are the rows sequenced; each must carry
+   * the position given.
+   */
+  private async readNewlySequenced(reader: Queryable, ids: readonly number[], last: number): Promise<MySqlSequencedEvent[]> {
+    const runs = idRuns(ids);
+    const events: MySqlSequencedEvent[] = [];
+    for (let i = 0; i < runs.length; i += 200) {
+      const chunk = runs.slice(i, i + 200);
+      const [rows] = await reader.query<RowDataPacket[]>(
+        `SELECT ${eventColumns} FROM ${this.tables.events} WHERE ${chunk.map(() => 'id BETWEEN ? AND ?').join(' OR ')} ORDER BY id`,
+        chunk.flat(),
+      );
+      for (const row of rows as EventRow[]) events.push(sequencedEventFromRow(row));
+    }
+    events.forEach((e, i) => {
+      if (e.position !== last + i + 1) {
+        throw new SequencerConflictError(`Position ${last + i + 1} was given to row ${ids[i]}, but the rows read back hold ${e.position}: another sequencer is writing positions.`);
+      }
+    });
+    if (events.length !== ids.length) throw new SequencerConflictError(`Sequenced ${ids.length} events but read back ${events.length}.`);
+    return events;
   }
 }
 
