@@ -1,4 +1,6 @@
 import os from 'node:os';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, consoleLogger, Eventloom, silentLogger } from "@eventloom/core";
@@ -12,13 +14,14 @@ import {
   mysqlViews,
 } from '@eventloom/mysql';
 import { Section } from '../report/results';
+import { withCpuProfile } from '../support/cpu-profile';
 import { median, round } from '../report/stats';
 import { KAFKA_BROKERS, log, withDatabase } from '../support/mysql';
 import { Account, OpenAccount } from '../support/model';
 import { BALANCES_DDL, balancesView, checkView, viewChanges } from './balances-view';
 
 /** Events per account in the backlog (1 AccountOpened + 99 Deposited). */
-const PER_ACCOUNT = 100;
+export const PER_ACCOUNT = 100;
 /** The reference's transaction size, and the Eventloom view's run size. */
 const RUN = 500;
 
@@ -45,7 +48,7 @@ interface Measurement {
   readonly loadAfter: number;
 }
 
-interface Backlog {
+export interface Backlog {
   readonly store: MySqlEventStore;
   readonly events: number;
   readonly accounts: number;
@@ -80,7 +83,13 @@ export async function viewsBenchmark(runs: number, events = Number(process.env.B
           const loadBefore = os.loadavg()[0];
           const started = performance.now();
           const cpu = process.cpuUsage();
-          await VARIANTS[variant](backlog, `${variant} ${run + 1}/${runs}`);
+          const measure = () => VARIANTS[variant](backlog, `${variant} ${run + 1}/${runs}`);
+          // BENCH_VIEWS_PROFILE=dir: a CPU profile of each variant in the last run (sampling at 1 ms costs a few %).
+          const profileDir = process.env.BENCH_VIEWS_PROFILE;
+          if (profileDir && run === runs - 1) {
+            mkdirSync(profileDir, { recursive: true });
+            await withCpuProfile(path.join(profileDir, `views-${variant}.cpuprofile`), measure);
+          } else await measure();
           const millis = performance.now() - started;
           const cpuUsed = process.cpuUsage(cpu);
           await checkView(store.pool, accounts, total - accounts);
@@ -105,7 +114,7 @@ export async function viewsBenchmark(runs: number, events = Number(process.env.B
 }
 
 /** Stores the backlog through the repository (one append per account) and publishes it (positions, and Kafka). */
-async function fillBacklog(url: string, backlog: Backlog): Promise<{ storeMillis: number; publishMillis: number }> {
+export async function fillBacklog(url: string, backlog: Backlog): Promise<{ storeMillis: number; publishMillis: number }> {
   const repository = new AggregateRepository(backlog.store, { cache: false });
   const started = performance.now();
   let next = 0;
