@@ -20,9 +20,12 @@ interface Measurement {
   readonly instances: number;
   /** From starting the instances' processes (joining included) until every event was handled. */
   readonly totalMillis: number;
-  /** From the first event handled by any instance until the last: the consuming itself. */
+  /** From the moment every instance had handled an event until the last event: all instances consuming. */
   readonly consumingMillis: number;
+  /** Events handled per second in that window (the first instance alone before the others joined is not in it). */
   readonly eventsPerSecond: number;
+  /** Share of the backlog handled in that window. */
+  readonly windowShare: number;
   /** Handled more than once (at-least-once across a rebalance); the count subscriber has no dedup of its own across processes. */
   readonly repeats: number;
   readonly perInstance: number[];
@@ -60,7 +63,7 @@ export async function scaleOutBenchmark(runs: number, events = Number(process.en
             if (kind === 'view') await checkView(store.pool, accounts, total - accounts);
             results.push(m);
             log(
-              `scale-out: run ${run + 1}/${runs} ${kind} × ${instances}: ${Math.round(m.eventsPerSecond)} events/s consuming (${(m.totalMillis / 1000).toFixed(1)} s with joining; per instance ${m.perInstance.join(', ')}; repeats ${m.repeats}; load ${m.loadBefore.toFixed(1)})`,
+              `scale-out: run ${run + 1}/${runs} ${kind} × ${instances}: ${Math.round(m.eventsPerSecond)} events/s with all consuming (${Math.round(m.windowShare * 100)}% of the backlog; ${(m.totalMillis / 1000).toFixed(1)} s with joining; per instance ${m.perInstance.join(', ')}; repeats ${m.repeats}; load ${m.loadBefore.toFixed(1)})`,
             );
           }
         }
@@ -88,11 +91,15 @@ async function measure(mysqlUrl: string, backlog: Backlog, kind: Kind, instances
   const started = performance.timeOrigin + performance.now();
   const reports: InstanceReport[] = Array.from({ length: instances }, () => ({ handled: 0 }));
   const children: ChildProcess[] = [];
+  /** Events handled by all instances together, over time (each report updates it). */
+  const samples: Array<{ at: number; handled: number }> = [];
   let failed: Error | undefined;
   for (let i = 0; i < instances; i++) {
     const child = fork(path.join(__dirname, 'subscriber-instance.js'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message: { type: string; report?: InstanceReport }) => {
-      if (message.report) reports[i] = message.report;
+      if (!message.report) return;
+      reports[i] = message.report;
+      samples.push({ at: performance.timeOrigin + performance.now(), handled: reports.reduce((sum, r) => sum + r.handled, 0) });
     });
     child.on('exit', (code) => {
       if (code !== 0) failed ??= new Error(`scale-out: instance ${i + 1} exited with ${code}`);
@@ -120,16 +127,20 @@ async function measure(mysqlUrl: string, backlog: Backlog, kind: Kind, instances
         }),
     ),
   );
-  const firstAt = Math.min(...finals.filter((r) => r.firstAt !== undefined).map((r) => r.firstAt!));
+  // The window in which every instance was consuming: from the latest first event to the last event.
+  if (finals.some((r) => r.firstAt === undefined)) log(`  ${kind} × ${instances}: an instance handled nothing (it joined after the others had read everything)`);
+  const windowStart = Math.max(...finals.map((r) => r.firstAt ?? Infinity));
   const lastAt = Math.max(...finals.filter((r) => r.lastAt !== undefined).map((r) => r.lastAt!));
   const sum = finals.reduce((s, r) => s + r.handled, 0);
+  const handledAtStart = [...samples].reverse().find((sample) => sample.at <= windowStart)?.handled ?? 0;
   return {
     run,
     kind,
     instances,
     totalMillis: lastAt - started,
-    consumingMillis: lastAt - firstAt,
-    eventsPerSecond: (backlog.events / (lastAt - firstAt)) * 1000,
+    consumingMillis: lastAt - windowStart,
+    eventsPerSecond: ((sum - handledAtStart) / (lastAt - windowStart)) * 1000,
+    windowShare: (sum - handledAtStart) / sum,
     repeats: sum - backlog.events,
     perInstance: finals.map((r) => r.handled),
     loadBefore,
@@ -150,7 +161,8 @@ function section(results: Measurement[], kinds: Kind[], runs: number, total: num
       '1 instance: events/s (median)',
       '2 instances: events/s (median)',
       '2 / 1 (median of per-run ratios)',
-      'with joining, s: 1 / 2 instances (median)',
+      'whole backlog incl. joining, s: 1 / 2 instances (median)',
+      'share of the backlog in the window: 1 / 2 instances (median)',
       'runs, events/s 1 → 2 (load before)',
       'events handled twice (2 instances, per run)',
     ],
@@ -160,6 +172,7 @@ function section(results: Measurement[], kinds: Kind[], runs: number, total: num
       round(rate(kind, 2), 0),
       round(ratio(kind), 2),
       `${round(median(of(kind, 1).map((m) => m.totalMillis)) / 1000, 1)} / ${round(median(of(kind, 2).map((m) => m.totalMillis)) / 1000, 1)}`,
+      `${round(median(of(kind, 1).map((m) => m.windowShare)), 2)} / ${round(median(of(kind, 2).map((m) => m.windowShare)), 2)}`,
       of(kind, 1)
         .map((one) => {
           const two = of(kind, 2).find((m) => m.run === one.run)!;
@@ -172,7 +185,7 @@ function section(results: Measurement[], kinds: Kind[], runs: number, total: num
     ]),
     notes: [
       `Backlog: ${(total / PER_ACCOUNT).toLocaleString('en')} accounts × ${PER_ACCOUNT} events stored through the repository (${(fill.storeMillis / 1000).toFixed(0)} s) and published (${(fill.publishMillis / 1000).toFixed(0)} s) before the runs; topic partitions: ${partitions.join(', ')}.`,
-      'Each instance is a process of its own (KafkaTransport, default consumer settings) in the subscriber\'s consumer group; each measurement starts its instances in a new group that reads the topic from the beginning. events/s = backlog / (last event handled − first event handled, over all instances); the joining (process start, group join, rebalance) is in the second figure only.',
+      `Each instance is a process of its own (KafkaTransport, default consumer settings) in the subscriber's consumer group; each measurement starts its instances in a new group that reads the topic from the beginning. events/s = events handled while every instance was consuming (from the latest instance's first event to the last event, over all instances; reports every 50 ms) / that time. Two instances do not join at the same moment: the first takes all 4 partitions and starts, and the group rebalances when the second joins, so the window leaves out the first instance's time alone; its share of the backlog is a column. The whole backlog including process start, joining and rebalance is the other time column.`,
       `${runs} runs; in each, 1 and 2 instances alternate (order swapped every run), for each subscriber kind. ${os.cpus().length} CPU cores, shared with MariaDB, Kafka and other work: two instances compete with the broker and the database for the same cores.`,
     ],
     data: { results, fill, partitions },
