@@ -7,7 +7,7 @@ import { Chart, svgLogLogChart } from './chart';
 export interface Section {
   readonly title: string;
   readonly target: string;
-  readonly met: boolean | 'not measured' | `not measured ${string}`;
+  readonly met: boolean | 'not measured' | `not measured ${string}` | 'no target';
   readonly columns: string[];
   readonly rows: Array<Array<string | number>>;
   readonly notes?: string[];

@@ -1,4 +1,6 @@
 import os from 'node:os';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Pool, RowDataPacket } from 'mysql2/promise';
 import { AggregateRepository, consoleLogger, Eventloom, silentLogger } from "@eventloom/core";
@@ -12,13 +14,14 @@ import {
   mysqlViews,
 } from '@eventloom/mysql';
 import { Section } from '../report/results';
+import { withCpuProfile } from '../support/cpu-profile';
 import { median, round } from '../report/stats';
 import { KAFKA_BROKERS, log, withDatabase } from '../support/mysql';
 import { Account, OpenAccount } from '../support/model';
 import { BALANCES_DDL, balancesView, checkView, viewChanges } from './balances-view';
 
 /** Events per account in the backlog (1 AccountOpened + 99 Deposited). */
-const PER_ACCOUNT = 100;
+export const PER_ACCOUNT = 100;
 /** The reference's transaction size, and the Eventloom view's run size. */
 const RUN = 500;
 
@@ -45,7 +48,7 @@ interface Measurement {
   readonly loadAfter: number;
 }
 
-interface Backlog {
+export interface Backlog {
   readonly store: MySqlEventStore;
   readonly events: number;
   readonly accounts: number;
@@ -80,7 +83,13 @@ export async function viewsBenchmark(runs: number, events = Number(process.env.B
           const loadBefore = os.loadavg()[0];
           const started = performance.now();
           const cpu = process.cpuUsage();
-          await VARIANTS[variant](backlog, `${variant} ${run + 1}/${runs}`);
+          const measure = () => VARIANTS[variant](backlog, `${variant} ${run + 1}/${runs}`);
+          // BENCH_VIEWS_PROFILE=dir: a CPU profile of each variant in the last run (sampling at 1 ms costs a few %).
+          const profileDir = process.env.BENCH_VIEWS_PROFILE;
+          if (profileDir && run === runs - 1) {
+            mkdirSync(profileDir, { recursive: true });
+            await withCpuProfile(path.join(profileDir, `views-${variant}.cpuprofile`), measure);
+          } else await measure();
           const millis = performance.now() - started;
           const cpuUsed = process.cpuUsage(cpu);
           await checkView(store.pool, accounts, total - accounts);
@@ -105,7 +114,7 @@ export async function viewsBenchmark(runs: number, events = Number(process.env.B
 }
 
 /** Stores the backlog through the repository (one append per account) and publishes it (positions, and Kafka). */
-async function fillBacklog(url: string, backlog: Backlog): Promise<{ storeMillis: number; publishMillis: number }> {
+export async function fillBacklog(url: string, backlog: Backlog): Promise<{ storeMillis: number; publishMillis: number }> {
   const repository = new AggregateRepository(backlog.store, { cache: false });
   const started = performance.now();
   let next = 0;
@@ -290,7 +299,7 @@ function section(results: Measurement[], variants: Variant[], runs: number, tota
     notes: [
       `Backlog: ${(total / PER_ACCOUNT).toLocaleString('en')} accounts × ${PER_ACCOUNT} events (AccountOpened, then Deposited), stored through the repository in ${(fill.storeMillis / 1000).toFixed(0)} s and published to Kafka (one topic, 4 partitions) in ${(fill.publishMillis / 1000).toFixed(0)} s before the runs.`,
       'The view: one row per account; AccountOpened inserts it, Deposited updates its balance and count (one statement per event, the same SQL on every side). Every variant also records every event in received_events (dedup) and keeps a checkpoint; after each, the view was checked to hold every account and every deposit exactly once.',
-      `Eventloom: a subscriber declared with { batch: { maxEvents: ${RUN} } } whose per-event handlers call views.once(ctx, tx => ...): a run's changes share one transaction, its dedup records are read with one SELECT and written with one multi-row INSERT. Rebuild: rebuildSubscriber reading the store by position, with its progress callback; in process: mysqlInProcessTransport from checkpoint 0; Kafka: a new consumer group from the beginning of the topic, timed from subscribe() (joining included).`,
+      `Eventloom: a subscriber declared with { batch: { maxEvents: ${RUN} } } whose per-event handlers call views.write(ctx, sql, values): a run's changes share one transaction and go to MariaDB as compound statements (BEGIN NOT ATOMIC), its dedup records are read with one SELECT and written with one multi-row INSERT (the once-style diagnostic sends each change on its own). Rebuild: rebuildSubscriber reading the store by position, with its progress callback; in process: mysqlInProcessTransport from checkpoint 0; Kafka: a new consumer group from the beginning of the topic, timed from subscribe() (joining included).`,
       `Reference: reads pages of ${RUN} events by position (the next page read while one is applied); per page one transaction of the view changes, one multi-row INSERT of the dedup records and the checkpoint.`,
       `${runs} runs; in each run every variant handles the whole backlog once, the order rotating from run to run; the view and the dedup table are emptied before each. A progress line is logged every 5 s.`,
     ],
