@@ -58,11 +58,11 @@ export async function ensureTopics(
       // Another process created some of them in between: fine, as long as they exist now.
       const now = new Set(await admin.listTopics());
       if (!missing.every((t) => now.has(t))) throw error;
-      // ...and have leaders: a topic another creator just made is listed before its partitions are
-      // hosted, and reading its offsets then fails with "This server does not host this topic-partition".
-      await untilLeadersElected(admin, missing);
     }
   }
+  // ...and have leaders: a topic another process just created is listed before its partitions are
+  // hosted, and reading its offsets then fails with "This server does not host this topic-partition".
+  await untilLeadersElected(admin, wanted);
   for (const topic of wanted) known.add(topic);
 }
 
