@@ -5,6 +5,7 @@ import {
   AggregateParking,
   describeError,
   EventBatchHandling,
+  eventTypes,
   sleep,
   StoredEvent,
   Subscription,
@@ -262,7 +263,9 @@ export class KafkaSubscription implements Subscription {
       return { offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
-    if (this.eventTypes && !this.eventTypes.has(event.eventType)) return { offset, key: '' };
+    // Another subscriber's type is skipped; a type this process does not know at all goes to `handle`,
+    // which parks it naming the type to declare (a rename without an alias must not vanish silently).
+    if (this.eventTypes && !this.eventTypes.has(event.eventType) && eventTypes.has(event.eventType)) return { offset, key: '' };
     if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset, key: '' };
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {
