@@ -8,13 +8,14 @@ import { mysqlCreateBenchmark } from './mysql/mysql-create.bench';
 import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
 import { mysqlHotAggregateBenchmark } from './mysql/mysql-hot-aggregate.bench';
 import { Section, writeResults } from './report/results';
+import { upcastingBenchmark } from './upcasting/upcasting.bench';
 import { viewsBenchmark } from './views/views.bench';
 import { scaleOutBenchmark } from './scale-out/scale-out.bench';
 
 /**
  * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
  * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
- * mysql-create, mysql-update, mysql-hot-aggregate, load, publisher, latency, embedded, views, scale-out.
+ * mysql-create, mysql-update, mysql-hot-aggregate, load, upcasting, publisher, latency, embedded, views, scale-out.
  * BENCH_VIEWS_EVENTS (default 100000) sets the views backlog; its target is stated for 1000000.
  */
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     ['mysql-update', () => mysqlUpdateBenchmark(runs)],
     ['mysql-hot-aggregate', () => mysqlHotAggregateBenchmark(runs)],
     ['load', () => loadBenchmark(runs)],
+    ['upcasting', () => upcastingBenchmark(runs)],
     ['publisher', () => publisherBenchmark(Math.min(runs, Number(process.env.BENCH_PUBLISHER_RUNS ?? 3)))],
     ['latency', () => latencyBenchmark(runs)],
     ['embedded', () => embeddedBenchmark(runs)],

@@ -4,6 +4,8 @@ import { CartCheckedOut, CartOpened, ItemAdded, Price } from './cart';
 import { repositoryTour } from './repository';
 import { Counter, Increment, snapshotRepository } from './snapshots';
 import { eventloomTour } from './subscriber';
+import { TicketReserved } from './schema-evolution';
+import { eventTypes } from '../../../packages/core/src/typing/event';
 
 describe("the core README's snippets", () => {
   it('create, update and find a cart; the errors are the ones the README names', async () => {
@@ -33,5 +35,20 @@ describe("the core README's snippets", () => {
   it('delivers to a subscriber through the Eventloom', async () => {
     const sales = await eventloomTour();
     expect(sales.units.get('book')).toBe(2);
+  });
+
+  it('a TicketBooked stored at version 1 decodes, through both upcasters, into the current TicketReserved', () => {
+    const event = eventTypes.decode({
+      eventId: 'e-1',
+      eventType: 'TicketBooked',
+      eventData: JSON.stringify({ seat: '12A', price: 40 }),
+      aggregateType: 'Ticket',
+      aggregateId: 't-1',
+      version: 1,
+      metadata: { correlationId: 'c', schemaVersion: 1 },
+      timestamp: new Date('2024-05-01T10:00:00Z'),
+    });
+    expect(event).toEqual(new TicketReserved('12A', 4000, '2024-05-01T10:00:00.000Z'));
+    expect(event).toBeInstanceOf(TicketReserved);
   });
 });

@@ -60,5 +60,21 @@ export async function ensureTopics(
       if (!missing.every((t) => now.has(t))) throw error;
     }
   }
+  // ...and have leaders: a topic another process just created is listed before its partitions are
+  // hosted, and reading its offsets then fails with "This server does not host this topic-partition".
+  await untilLeadersElected(admin, wanted);
   for (const topic of wanted) known.add(topic);
+}
+
+async function untilLeadersElected(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const led = await admin
+      .fetchTopicMetadata({ topics: [...topics] })
+      .then(({ topics: found }) => found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+      .catch(() => false);
+    if (led) return;
+    if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} exist but have no partition leaders after ${timeoutMs} ms; check the brokers.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -6,7 +6,11 @@ export interface SubscriptionRequest {
   readonly subscriberId: string;
   /** Streams (aggregate types) whose events the subscriber handles. */
   readonly aggregateTypes: readonly string[];
-  /** Event types the subscriber handles; a transport may skip others without calling `handle`. */
+  /**
+   * Event types the subscriber handles; a transport may skip others that the
+   * process knows (`eventTypes.has`) without calling `handle`. A type it does
+   * not know must reach `handle`, which parks it naming what to declare.
+   */
   readonly eventTypes: readonly string[];
   /**
    * Hand every entry of the streams to `handle`, whatever its type: a command

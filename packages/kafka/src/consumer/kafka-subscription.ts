@@ -5,6 +5,7 @@ import {
   AggregateParking,
   describeError,
   EventBatchHandling,
+  eventTypes,
   sleep,
   StoredEvent,
   Subscription,
@@ -100,14 +101,11 @@ export class KafkaSubscription implements Subscription {
         resolve();
       });
     });
-    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
-    await this.consumer.run({
-      eachBatchAutoResolve: false,
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      partitionsConsumedConcurrently: this.deps.options.partitionsConsumedConcurrently ?? 4,
-      eachBatch: (payload) => this.eachBatch(payload),
+    this.consumer.on(CRASH, ({ payload }) => {
+      if (!payload.restart) this.rejoinAfterCrash(payload.error);
     });
+    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await this.runConsumer();
     const timeout = this.deps.options.joinTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -119,6 +117,42 @@ export class KafkaSubscription implements Subscription {
         );
       }),
     ]).finally(() => clearTimeout(timer));
+  }
+
+  private runConsumer(): Promise<void> {
+    return this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: this.deps.options.partitionsConsumedConcurrently ?? 4,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  /**
+   * kafkajs restarts its consumer only after errors it deems retriable; after
+   * others (a broker that comes back answering a stale member or coordinator,
+   * say) it disconnects for good, and the subscription would stop advancing
+   * while the process runs on. An outage is not the end of a subscription:
+   * connect and rejoin the group with backoff, for as long as it takes.
+   */
+  private rejoinAfterCrash(cause: Error, attempt = 1): void {
+    if (this.closing) return;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
+    this.deps.logger.warn(`subscriber '${this.subscriberId}': its Kafka consumer stopped (${cause.name}: ${cause.message}); rejoining group '${this.deps.groupId}' in ${delay} ms`);
+    setTimeout(() => {
+      if (this.closing) return;
+      void (async () => {
+        try {
+          await this.consumer.connect();
+          await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+          await this.runConsumer();
+        } catch (error) {
+          await this.consumer.disconnect().catch(() => undefined);
+          this.rejoinAfterCrash(error instanceof Error ? error : new Error(String(error)), attempt + 1);
+        }
+      })();
+    }, delay).unref();
   }
 
   idle(): boolean {
@@ -229,7 +263,9 @@ export class KafkaSubscription implements Subscription {
       return { offset, key: aggregateKey(topic, event.aggregateId), run: () => this.park(event, decoded.reason) };
     }
     const event = decoded.event;
-    if (this.eventTypes && !this.eventTypes.has(event.eventType)) return { offset, key: '' };
+    // Another subscriber's type is skipped; a type this process does not know at all goes to `handle`,
+    // which parks it naming the type to declare (a rename without an alias must not vanish silently).
+    if (this.eventTypes && !this.eventTypes.has(event.eventType) && eventTypes.has(event.eventType)) return { offset, key: '' };
     if (event.position !== undefined && event.position <= this.rebuiltUpTo) return { offset, key: '' };
     const key = aggregateKey(event.aggregateType, event.aggregateId);
     return {

@@ -5,10 +5,10 @@ import { expectConverged } from './convergence';
 import { statusCounts } from './order-load';
 import { createCustomers, expectOnlyExpectedAnswers, OUTAGE_MS, readiness, sharedMySql, sleep, startOrderLoad, stopOrderLoads } from './fault-helpers';
 
-// The broker outage, on a Kafka broker of this test's own (never the shared one). Not part of
-// `npm test`: it takes about 2.5 minutes (a broker start and a restart after SIGKILL, ~10 s and
-// ~18 s here) and it FAILS today (a service stops answering after the broker comes back, see
-// the README); run it with `npm run test:faults`.
+// The broker outage, on a Kafka broker of this test's own (never the shared one): about 2 minutes
+// (a broker start, then a restart after SIGKILL). What it needed from the framework: a subscription
+// rejoins its group after any consumer crash (kafkajs gives up on some), and a service starting
+// next to others waits for the partition leaders of topics they just created.
 afterEach(stopOrderLoads);
 
 describe('Faults are not poison: the distributed example under load', () => {
