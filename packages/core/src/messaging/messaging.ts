@@ -129,6 +129,7 @@ export class Messaging<Tx> {
         logger: this.logger,
         options: this.delivery,
         isClosed: () => this.closed || subscriptionClosed,
+        instrumentation: this.eventloom.instrumentation,
       }),
       deadLetters: this.eventloom.deadLetters,
     });
