@@ -1,0 +1,67 @@
+import { SpanKind, trace } from '@opentelemetry/api';
+import { silentLogger } from '@eventloom/core';
+import { embeddedEventloom } from '@eventloom/in-memory';
+import { EventloomTracing } from './eventloom-tracing';
+import { contextFromFields, traceFieldsOf } from './w3c-trace-context';
+import { Parcel, Receiver, SendParcel } from '../test/relay';
+import { inMemoryTracer, spanNamed } from '../test/in-memory-spans';
+
+describe('EventloomTracing on an embedded Eventloom', () => {
+  it('stores the command span in the events, continues it in the handler, and the handler\'s command and its events join the same trace', async () => {
+    const traces = inMemoryTracer('unit');
+    const eventloom = embeddedEventloom({ instrumentation: new EventloomTracing({ tracer: traces.tracer }), logger: silentLogger });
+    const receiver = new Receiver();
+    await eventloom.subscribe(receiver);
+    try {
+      const sent = await eventloom.repository.create(Parcel, new SendParcel('bob'));
+      await eventloom.caughtUp();
+      expect(receiver.received).toEqual([sent.id]);
+
+      const spans = traces.spans();
+      const create = spanNamed(spans, 'create OtParcel');
+      const traceId = create.spanContext().traceId;
+      expect(create.parentSpanContext).toBeUndefined(); // a command from no span starts the trace
+      expect(sent.events[0].metadata.traceparent).toBe(`00-${traceId}-${create.spanContext().spanId}-01`);
+
+      const append = spanNamed(spans, 'append OtParcel', (s) => s.parentSpanContext?.spanId === create.spanContext().spanId);
+      expect(append.kind).toBe(SpanKind.PRODUCER);
+
+      const handle = spanNamed(spans, 'handle OtParcelSent');
+      expect(handle.kind).toBe(SpanKind.CONSUMER);
+      expect(handle.spanContext().traceId).toBe(traceId);
+      expect(handle.parentSpanContext?.spanId).toBe(create.spanContext().spanId);
+      expect(handle.attributes['eventloom.subscriber']).toBe('ot-receiver');
+
+      const update = spanNamed(spans, 'update OtParcel');
+      expect(update.spanContext().traceId).toBe(traceId);
+      expect(update.parentSpanContext?.spanId).toBe(handle.spanContext().spanId);
+      const { eventsSinceSnapshot } = await eventloom.repository.find(Parcel, sent.id);
+      expect(eventsSinceSnapshot[1].metadata.traceparent).toBe(`00-${traceId}-${update.spanContext().spanId}-01`);
+    } finally {
+      await eventloom.close();
+      await traces.shutdown();
+    }
+  });
+
+  it('marks a failed handler try as an error span, and stores no trace fields when no span is active', async () => {
+    const traces = inMemoryTracer('unit-errors');
+    const tracing = new EventloomTracing({ tracer: traces.tracer });
+    expect(tracing.eventMetadata()).toBeUndefined();
+    const event = { eventId: 'e1', eventType: 'X', eventData: '{}', aggregateType: 'T', aggregateId: 'a', version: 1, metadata: { correlationId: 'c', schemaVersion: 1 }, timestamp: new Date() };
+    await expect(tracing.handle({ consumerId: 's', event, attempt: 1 }, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const [span] = traces.spans();
+    expect(span.status).toEqual({ code: 2, message: 'boom' });
+    await traces.shutdown();
+  });
+});
+
+describe('W3C trace context fields', () => {
+  it('round-trip a span context, tracestate included, and refuse a malformed traceparent', () => {
+    const fields = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'vendor=opaque' };
+    const parent = contextFromFields(fields)!;
+    expect(traceFieldsOf(trace.getSpanContext(parent))).toEqual(fields);
+    expect(contextFromFields({ traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' })).toBeUndefined();
+    expect(contextFromFields({ traceparent: 'garbage' })).toBeUndefined();
+    expect(contextFromFields({})).toBeUndefined();
+  });
+});
