@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { scrapeMetrics } from './metrics-scrape';
 import { call, eventually } from './http-client';
 import { DistributedDeployment, startDistributed } from './distributed-deployment';
 import { runCreditScenario, runRoutingScenario, runValidationScenario } from './scenario';
@@ -45,6 +46,19 @@ describe('Customers & Orders as separate services over MySQL and Kafka', () => {
       expect(ready.body.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
     }
   }, 60_000);
+
+  it('serves GET /metrics on each service: its publisher leads, and what it did is counted', async () => {
+    const { urls } = deployment;
+    const { body } = await call(urls.customers, 'POST', '/customers', { name: 'Metered', creditLimit: { amount: 100 } });
+    const order = await call(urls.orders, 'POST', '/orders', { customerId: body.customerId, orderTotal: { amount: 60 } });
+    await eventually(() => call(urls.orders, 'GET', `/orders/${order.body.orderId}`), (r) => r.body.state === 'APPROVED');
+    const [customers, orders, views] = await Promise.all([urls.customers, urls.orders, urls.views].map(scrapeMetrics));
+    for (const service of [customers, orders, views]) expect(service.value('eventloom_publisher_leader')).toBe(1);
+    expect(customers.value('eventloom_subscriber_handled_total', { subscriber: 'customerWorkflow' })).toBeGreaterThan(0);
+    expect(orders.value('eventloom_commands_total', { aggregate_type: 'Order', kind: 'create', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(orders.value('eventloom_subscriber_handled_total', { subscriber: 'orderWorkflow' })).toBeGreaterThan(0);
+    expect(views.value('eventloom_subscriber_handled_total', { subscriber: 'orderHistory' })).toBeGreaterThan(0);
+  });
 
   it('runs the credit scenario across the services', async () => {
     await runCreditScenario(deployment.urls);

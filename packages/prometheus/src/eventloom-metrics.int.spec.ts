@@ -32,7 +32,7 @@ describe('EventloomMetrics on MariaDB (in-process publisher and subscriptions), 
     const store = new MySqlEventStore({ url: db.url });
     await store.ready();
     const deadLetters = await MySqlDeadLetterStore.of(store).ready();
-    const { transport } = await mysqlInProcessTransport(store, { instrumentation: metrics, logger: silentLogger, pollIntervalMs: 10 });
+    const { transport, publisher } = await mysqlInProcessTransport(store, { instrumentation: metrics, logger: silentLogger, pollIntervalMs: 10 });
     const eventloom = new Eventloom({
       eventStore: store,
       transport,
@@ -81,7 +81,7 @@ describe('EventloomMetrics on MariaDB (in-process publisher and subscriptions), 
       expect(value(metricNames.lagSeconds, { subscriber: 'pm-tally-view' })).toBe(0);
 
       // With the publisher stopped, a new event waits: the backlog counts it, and no one leads here.
-      await transport.publisher.stop();
+      await publisher.stop();
       await eventloom.repository.create(Tallies, new Tally(1));
       const after = parseExposition(await (await fetch(url)).text());
       expect(sampleValue(after, metricNames.backlog)).toBe(1);

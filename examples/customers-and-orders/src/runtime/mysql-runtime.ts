@@ -2,6 +2,7 @@ import { Eventloom, Logger, consoleLogger } from '@eventloom/core';
 import { EventTransport } from '@eventloom/core/spi';
 import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
 import { KafkaTransport, startPublisher, TopicNaming } from '@eventloom/kafka';
+import { EventloomMetrics } from '@eventloom/prometheus';
 
 export interface MySqlRuntime {
   readonly eventloom: Eventloom;
@@ -9,6 +10,8 @@ export interface MySqlRuntime {
   readonly views: MySqlViews;
   /** 'kafka' when events travel through a broker, 'in-process' when subscribers read the events table directly. */
   readonly delivery: 'kafka' | 'in-process';
+  /** The service's metrics: its Eventloom's and its publisher's (serve them with metricsRoutes). */
+  readonly metrics: EventloomMetrics;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export interface MySqlRuntimeOptions {
  */
 export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlRuntime> {
   const logger = options.logger ?? consoleLogger;
+  const metrics = new EventloomMetrics();
   await createDatabaseIfMissing(options.mysqlUrl);
   await migrate(options.mysqlUrl);
   const store = new MySqlEventStore({ url: options.mysqlUrl });
@@ -42,7 +46,7 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
   let transport: EventTransport;
   let stopPublisher: () => Promise<void>;
   if (options.brokers) {
-    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger });
+    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger, instrumentation: metrics });
     transport = new KafkaTransport({
       brokers: options.brokers,
       topicPrefix: options.topicPrefix,
@@ -54,15 +58,17 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
     stopPublisher = () => publisher.stop();
   } else {
     // Its transport stops its publisher when Eventloom closes it.
-    transport = (await mysqlInProcessTransport(store, { logger })).transport;
+    transport = (await mysqlInProcessTransport(store, { logger, instrumentation: metrics })).transport;
     stopPublisher = async () => {};
   }
-  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger });
+  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger, instrumentation: metrics });
+  metrics.watch(eventloom);
   return {
     eventloom,
     store,
     views: mysqlViews(store),
     delivery: options.brokers ? 'kafka' : 'in-process',
+    metrics,
     async close() {
       // The publisher and the subscriptions share the store's pool: stop them before it closes.
       await stopPublisher();
