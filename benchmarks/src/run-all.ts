@@ -9,11 +9,12 @@ import { mysqlUpdateBenchmark } from './mysql/mysql-update.bench';
 import { mysqlHotAggregateBenchmark } from './mysql/mysql-hot-aggregate.bench';
 import { Section, writeResults } from './report/results';
 import { viewsBenchmark } from './views/views.bench';
+import { observabilityBenchmark } from './observability/observability.bench';
 
 /**
  * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
  * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
- * mysql-create, mysql-update, mysql-hot-aggregate, load, publisher, latency, embedded, views.
+ * mysql-create, mysql-update, mysql-hot-aggregate, load, publisher, latency, embedded, views, observability.
  * BENCH_VIEWS_EVENTS (default 100000) sets the views backlog; its target is stated for 1000000.
  */
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     ['latency', () => latencyBenchmark(runs)],
     ['embedded', () => embeddedBenchmark(runs)],
     ['views', () => viewsBenchmark(Math.min(runs, Number(process.env.BENCH_VIEWS_RUNS ?? 3)))],
+    ['observability', () => observabilityBenchmark(runs)],
   ];
   for (const [name, bench] of benchmarks) {
     if (!want(name)) continue;

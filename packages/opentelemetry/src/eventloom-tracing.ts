@@ -1,4 +1,4 @@
-import { Attributes, Context, context, Link, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
+import { Attributes, Context, context, isSpanContextValid, Link, Span, SpanKind, SpanStatusCode, trace, Tracer } from '@opentelemetry/api';
 import { AppendInfo, CommandInfo, HandleInfo, Instrumentation, PublishInfo } from '@eventloom/core';
 import { contextFromFields, traceFieldsOf } from './w3c-trace-context';
 
@@ -29,14 +29,14 @@ export class EventloomTracing implements Instrumentation {
   }
 
   readonly command = <T>(info: CommandInfo, run: () => Promise<T>): Promise<T> =>
-    this.inSpan(`${info.kind} ${info.aggregateType}`, SpanKind.INTERNAL, context.active(), { 'eventloom.aggregate_type': info.aggregateType, 'eventloom.aggregate_id': info.aggregateId }, run);
+    this.inSpan(`${info.kind} ${info.aggregateType}`, SpanKind.INTERNAL, context.active(), () => ({ 'eventloom.aggregate_type': info.aggregateType, 'eventloom.aggregate_id': info.aggregateId }), run);
 
   readonly append = <T>(info: AppendInfo, run: () => Promise<T>): Promise<T> =>
     this.inSpan(
       `append ${info.aggregateType}`,
       SpanKind.PRODUCER,
       context.active(),
-      { 'eventloom.aggregate_type': info.aggregateType, 'eventloom.aggregate_id': info.aggregateId, 'eventloom.expected_version': info.expectedVersion, 'eventloom.events': info.events },
+      () => ({ 'eventloom.aggregate_type': info.aggregateType, 'eventloom.aggregate_id': info.aggregateId, 'eventloom.expected_version': info.expectedVersion, 'eventloom.events': info.events }),
       run,
     );
 
@@ -53,14 +53,14 @@ export class EventloomTracing implements Instrumentation {
       `handle ${event.eventType}`,
       SpanKind.CONSUMER,
       parent,
-      {
+      () => ({
         'eventloom.subscriber': info.consumerId,
         'eventloom.event_type': event.eventType,
         'eventloom.event_id': event.eventId,
         'eventloom.aggregate_type': event.aggregateType,
         'eventloom.aggregate_id': event.aggregateId,
         'eventloom.attempt': info.attempt,
-      },
+      }),
       run,
     );
   };
@@ -73,11 +73,15 @@ export class EventloomTracing implements Instrumentation {
       const spanContext = linked && trace.getSpanContext(linked);
       if (spanContext) links.push({ context: spanContext });
     }
-    return this.inSpan('publish', SpanKind.PRODUCER, context.active(), { 'eventloom.events': info.events.length }, run, links);
+    return this.inSpan('publish', SpanKind.PRODUCER, context.active(), () => ({ 'eventloom.events': info.events.length }), run, links);
   };
 
-  private inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Attributes, run: () => Promise<T>, links?: Link[]): Promise<T> {
-    const span = this.tracer.startSpan(name, { kind, attributes, links }, parent);
+  private inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: () => Attributes, run: () => Promise<T>, links?: Link[]): Promise<T> {
+    const span = this.tracer.startSpan(name, { kind, links }, parent);
+    // No SDK (or a sampler that drops it): a span that records nothing and carries no context is all cost.
+    if (!span.isRecording() && !isSpanContextValid(span.spanContext())) return run();
+    // Attributes are built only for a span that keeps them (after start: samplers see none of them).
+    if (span.isRecording()) span.setAttributes(attributes());
     return context.with(trace.setSpan(parent, span), () => ended(span, run));
   }
 }

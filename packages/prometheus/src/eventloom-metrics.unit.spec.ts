@@ -29,7 +29,6 @@ describe('EventloomMetrics on an embedded Eventloom', () => {
       expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'update', outcome: 'ok' })).toBe(2);
       expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'update', outcome: 'failed' })).toBe(1);
       expect(value(`${metricNames.commandSeconds}_count`, { aggregate_type: 'PmTally', kind: 'update' })).toBe(3);
-      expect(value(`${metricNames.appendSeconds}_count`, { aggregate_type: 'PmTally' })).toBe(6);
 
       expect(view.handled).toBe(5);
       expect(value(metricNames.handled, { subscriber: 'pm-tally-view' })).toBe(view.handled);

@@ -7,7 +7,6 @@ export const metricNames = {
   loads: 'eventloom_aggregate_loads_total',
   cacheHits: 'eventloom_aggregate_cache_hits_total',
   loadSeconds: 'eventloom_aggregate_load_duration_seconds',
-  appendSeconds: 'eventloom_append_duration_seconds',
   handled: 'eventloom_subscriber_handled_total',
   retried: 'eventloom_subscriber_retried_total',
   parked: 'eventloom_subscriber_parked_total',
