@@ -1,8 +1,9 @@
-import { Eventloom, Logger, consoleLogger } from '@eventloom/core';
+import { Eventloom, Logger, consoleLogger, instrumentations } from '@eventloom/core';
 import { EventTransport } from '@eventloom/core/spi';
 import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
 import { KafkaTransport, startPublisher, TopicNaming } from '@eventloom/kafka';
 import { EventloomMetrics } from '@eventloom/prometheus';
+import { EventloomTracing } from '@eventloom/opentelemetry';
 
 export interface MySqlRuntime {
   readonly eventloom: Eventloom;
@@ -37,6 +38,8 @@ export interface MySqlRuntimeOptions {
 export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlRuntime> {
   const logger = options.logger ?? consoleLogger;
   const metrics = new EventloomMetrics();
+  // Traces go to whatever OpenTelemetry SDK the process registered (none: they cost next to nothing).
+  const instrumentation = instrumentations(metrics, new EventloomTracing());
   await createDatabaseIfMissing(options.mysqlUrl);
   await migrate(options.mysqlUrl);
   const store = new MySqlEventStore({ url: options.mysqlUrl });
@@ -46,7 +49,7 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
   let transport: EventTransport;
   let stopPublisher: () => Promise<void>;
   if (options.brokers) {
-    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger, instrumentation: metrics });
+    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger, instrumentation });
     transport = new KafkaTransport({
       brokers: options.brokers,
       topicPrefix: options.topicPrefix,
@@ -58,10 +61,10 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
     stopPublisher = () => publisher.stop();
   } else {
     // Its transport stops its publisher when Eventloom closes it.
-    transport = (await mysqlInProcessTransport(store, { logger, instrumentation: metrics })).transport;
+    transport = (await mysqlInProcessTransport(store, { logger, instrumentation })).transport;
     stopPublisher = async () => {};
   }
-  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger, instrumentation: metrics });
+  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger, instrumentation });
   metrics.watch(eventloom);
   return {
     eventloom,
