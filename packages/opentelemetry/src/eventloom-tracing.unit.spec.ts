@@ -1,6 +1,7 @@
-import { SpanKind, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { silentLogger } from '@eventloom/core';
-import { embeddedEventloom } from '@eventloom/in-memory';
+import { embeddedEventloom, embeddedMessaging } from '@eventloom/in-memory';
+import { HoldSeats } from '@eventloom/testing/contract';
 import { EventloomTracing } from './eventloom-tracing';
 import { contextFromFields, traceFieldsOf } from './w3c-trace-context';
 import { Parcel, Receiver, SendParcel } from '../test/relay';
@@ -52,6 +53,35 @@ describe('EventloomTracing on an embedded Eventloom', () => {
     const [span] = traces.spans();
     expect(span.status).toEqual({ code: 2, message: 'boom' });
     await traces.shutdown();
+  });
+});
+
+describe('EventloomTracing and command messages', () => {
+  it('sends the active trace in the headers of an outbox message, and its handler\'s span continues it', async () => {
+    const traces = inMemoryTracer('messages');
+    const eventloom = embeddedEventloom({ instrumentation: new EventloomTracing({ tracer: traces.tracer }), logger: silentLogger });
+    const messaging = embeddedMessaging(eventloom);
+    const received: Array<Record<string, string>> = [];
+    await messaging.consume('ot-seats', 'ot-seat-reader', async (message) => {
+      received.push(message.headers);
+    });
+    try {
+      const sender = traces.tracer.startSpan('request');
+      await context.with(trace.setSpan(context.active(), sender), () =>
+        messaging.transaction((tx) => messaging.outbox.send(tx, 'ot-seats', new HoldSeats('k', 1))),
+      );
+      sender.end();
+      await messaging.caughtUp();
+      expect(received).toHaveLength(1);
+      expect(received[0].traceparent).toBe(`00-${sender.spanContext().traceId}-${sender.spanContext().spanId}-01`);
+      const handle = spanNamed(traces.spans(), 'handle ContractHoldSeats');
+      expect(handle.spanContext().traceId).toBe(sender.spanContext().traceId);
+      expect(handle.parentSpanContext?.spanId).toBe(sender.spanContext().spanId);
+    } finally {
+      await messaging.close();
+      await eventloom.close();
+      await traces.shutdown();
+    }
   });
 });
 

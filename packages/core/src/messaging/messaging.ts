@@ -48,7 +48,8 @@ export class Messaging<Tx> {
   constructor(private readonly options: MessagingOptions<Tx>) {
     this.backend = options.backend;
     this.eventloom = options.eventloom;
-    this.outbox = new Outbox(options.backend.outbox);
+    const instrumentation = options.eventloom.instrumentation;
+    this.outbox = new Outbox(options.backend.outbox, instrumentation?.eventMetadata && (() => instrumentation.eventMetadata!()));
     this.logger = options.logger ?? consoleLogger;
     this.delivery = { ...defaultDelivery, ...options.delivery };
   }
