@@ -21,6 +21,7 @@ describe('EventloomMetrics on an embedded Eventloom', () => {
       await repository.update(Tallies, ids[0], new Tally(2));
       await repository.update(Tallies, ids[1], new Tally(-1)); // poison for the view
       await expect(repository.update(Tallies, 'no-such-tally', new Tally(1))).rejects.toThrow();
+      await expect(repository.create(Tallies, new Tally(Number.NaN))).rejects.toThrow('not a number');
       await eventloom.caughtUp();
 
       const samples = parseExposition(await registry.metrics());
@@ -28,6 +29,7 @@ describe('EventloomMetrics on an embedded Eventloom', () => {
       expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'create', outcome: 'ok' })).toBe(4);
       expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'update', outcome: 'ok' })).toBe(2);
       expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'update', outcome: 'failed' })).toBe(1);
+      expect(value(metricNames.commands, { aggregate_type: 'PmTally', kind: 'create', outcome: 'failed' })).toBe(1);
       expect(value(`${metricNames.commandSeconds}_count`, { aggregate_type: 'PmTally', kind: 'update' })).toBe(3);
 
       expect(view.handled).toBe(5);

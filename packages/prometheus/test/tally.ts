@@ -16,6 +16,7 @@ export class Tallies {
 
   @CommandHandler(Tally)
   tally(command: Tally) {
+    if (Number.isNaN(command.amount)) throw new Error('the amount is not a number');
     return new Tallied(command.amount);
   }
 

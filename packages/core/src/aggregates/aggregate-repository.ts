@@ -180,7 +180,8 @@ export class AggregateRepository {
     return this.createDecided(definition, id, aggregate, command, options);
   }
 
-  private createDecided<A extends object>(
+  // Async, so that a creation the aggregate refuses rejects (a command hook sees it fail) rather than throws.
+  private async createDecided<A extends object>(
     definition: AggregateDefinition,
     id: string,
     aggregate: A,
