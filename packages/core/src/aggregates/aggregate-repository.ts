@@ -175,13 +175,13 @@ export class AggregateRepository {
     const aggregate = new cls();
     const commandHook = this.instrumentation?.command;
     if (commandHook) {
-      return commandHook({ kind: 'create', aggregateType: definition.type, aggregateId: id }, () => this.createDecided(definition, id, aggregate, command, options));
+      // An async run: a creation the aggregate refuses (a throw) reaches the hook as a rejection.
+      return commandHook({ kind: 'create', aggregateType: definition.type, aggregateId: id }, async () => this.createDecided(definition, id, aggregate, command, options));
     }
     return this.createDecided(definition, id, aggregate, command, options);
   }
 
-  // Async, so that a creation the aggregate refuses rejects (a command hook sees it fail) rather than throws.
-  private async createDecided<A extends object>(
+  private createDecided<A extends object>(
     definition: AggregateDefinition,
     id: string,
     aggregate: A,
@@ -356,8 +356,10 @@ export class AggregateRepository {
     const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? eventIds[0];
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;
     const triggeringEventId = idempotencyKey(options);
-    // The active trace's context (traceparent), so that whoever handles these events continues the trace.
+    // The active trace's context (traceparent), so that whoever handles these events continues the trace;
+    // merged once per command, so that each event's metadata literal keeps its one spread.
     const traced = this.instrumentation?.eventMetadata?.();
+    const extraMetadata = traced ? { ...options.metadata, ...traced } : options.metadata;
     const events: NewEvent[] = decided.map((event, index) => {
       const eventType = eventTypes.typeOfInstance(event);
       applyEvent(definition, aggregate, event);
@@ -370,8 +372,7 @@ export class AggregateRepository {
         version: version + index + 1,
         triggeringEventId,
         metadata: {
-          ...options.metadata,
-          ...traced,
+          ...extraMetadata,
           correlationId,
           ...(causationId ? { causationId } : {}),
           schemaVersion: eventTypes.info(eventType).schemaVersion,
