@@ -86,6 +86,11 @@ describe('EventloomMetrics on MariaDB (in-process publisher and subscriptions), 
       const after = parseExposition(await (await fetch(url)).text());
       expect(sampleValue(after, metricNames.backlog)).toBe(1);
       expect(sampleValue(after, metricNames.leader)).toBe(0);
+
+      // With the database gone (the store's pool closed), the backlog is unknown: NaN, not 0, and the scrape still answers.
+      await eventloom.close();
+      const closed = parseExposition(await (await fetch(url)).text());
+      expect(sampleValue(closed, metricNames.backlog)).toBeNaN();
     } finally {
       server.close();
       await eventloom.close();

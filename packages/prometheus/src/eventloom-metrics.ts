@@ -127,8 +127,8 @@ export class EventloomMetrics implements Instrumentation {
       async collect() {
         this.reset();
         const p = publisher();
-        // A database that does not answer leaves the gauge out of this scrape rather than failing it.
-        if (p?.backlog) await p.backlog().then((n) => this.set(n), () => undefined);
+        // A database that does not answer makes the gauge NaN for this scrape (not 0, which would read as no backlog), rather than failing the scrape.
+        if (p?.backlog) this.set(await p.backlog().catch(() => Number.NaN));
       },
     });
   }
