@@ -1,8 +1,9 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { CommandInfo, Eventloom, HandleInfo, Instrumentation, OptimisticConcurrencyError, PublishInfo } from '@eventloom/core';
 import { Publisher } from '@eventloom/core/spi';
 import { metricNames } from './metric-names';
 import { KeyedCounter, KeyedHistogram } from './keyed-series';
+import { registerScrapedMetrics } from './scraped-metrics';
 
 export interface EventloomMetricsOptions {
   /** Where the metrics are registered (default: a new Registry); serve it with `registry.metrics()`. */
@@ -60,77 +61,19 @@ export class EventloomMetrics implements Instrumentation {
     const registry = (this.registry = options.registry ?? new Registry());
     const registers = [registry];
     const buckets = [...(options.buckets ?? defaultBuckets)];
-    const watched = () => [...this.eventlooms];
 
     this.commands = new KeyedCounter({ name: metricNames.commands, help: 'Commands run by the repository, by outcome (ok, conflict: gave up on the optimistic-concurrency race, failed)', labelNames: ['aggregate_type', 'kind', 'outcome'], registers });
     this.commandSeconds = new KeyedHistogram({ name: metricNames.commandSeconds, help: 'Time of a command, loads, retries and append included', labelNames: ['aggregate_type', 'kind'], buckets, registers });
     this.commandRetries = new Counter({ name: metricNames.commandRetries, help: 'Commands tried again after a lost optimistic-concurrency race (conflict) or a transient store error', labelNames: ['aggregate_type', 'reason'], registers });
     this.loadSeconds = new KeyedHistogram({ name: metricNames.loadSeconds, help: 'Time to load an aggregate from the store (snapshot and events since)', labelNames: ['aggregate_type'], buckets, registers });
-    const repositoryCounter = (name: string, help: string, read: (eventloom: Eventloom) => number) =>
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          // Read from repository.metrics, the repository's own count, rather than counted a second time.
-          this.reset();
-          this.inc(watched().reduce((sum, e) => sum + read(e), 0));
-        },
-      });
-    repositoryCounter(metricNames.conflicts, 'Appends that lost the optimistic-concurrency race', (e) => e.repository.metrics.conflicts);
-    repositoryCounter(metricNames.loads, 'Aggregate reads from the store', (e) => e.repository.metrics.loads);
-    repositoryCounter(metricNames.cacheHits, 'Commands decided on a cached aggregate without a read', (e) => e.repository.metrics.cacheHits);
-
     this.handled = new KeyedCounter({ name: metricNames.handled, help: 'Events (and messages) a consumer handled', labelNames: ['subscriber'], registers });
     this.retriedCount = new Counter({ name: metricNames.retried, help: 'Failed tries that are tried again (outages included)', labelNames: ['subscriber'], registers });
     this.parkedCount = new Counter({ name: metricNames.parked, help: 'Events given up on and parked', labelNames: ['subscriber'], registers });
     this.handleSeconds = new KeyedHistogram({ name: metricNames.handleSeconds, help: 'Time of one try of a handler, failed tries included', labelNames: ['subscriber'], buckets, registers });
-    const progress = async () => (await Promise.all(watched().map((e) => e.subscriptionProgress()))).flat();
-    new Gauge({
-      name: metricNames.lagEvents,
-      help: 'Events stored for a subscriber and not yet handled',
-      labelNames: ['subscriber'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const p of await progress()) this.set({ subscriber: p.subscriberId }, p.lagEvents);
-      },
-    });
-    new Gauge({
-      name: metricNames.lagSeconds,
-      help: 'How far behind a subscriber is: 0 when caught up, else how late its latest event was handled, or how long it has been stalled if longer',
-      labelNames: ['subscriber'],
-      registers,
-      async collect() {
-        this.reset();
-        for (const p of await progress()) this.set({ subscriber: p.subscriberId }, p.lagSeconds);
-      },
-    });
-
-    const publisher = () => this.publisher;
     this.publishedEvents = new Counter({ name: metricNames.published, help: 'Events the publisher sent and the sink accepted (resends included); rate() is the publish rate', registers });
     this.publishSeconds = new Histogram({ name: metricNames.publishSeconds, help: 'Time of one batch sent to the sink (Kafka: until acknowledged)', buckets, registers });
-    new Gauge({
-      name: metricNames.leader,
-      help: '1 while this process leads the publication, else 0',
-      registers,
-      collect() {
-        this.reset();
-        const p = publisher();
-        if (p) this.set(p.status().leader ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: metricNames.backlog,
-      help: 'Events stored and not yet published',
-      registers,
-      async collect() {
-        this.reset();
-        const p = publisher();
-        // A database that does not answer makes the gauge NaN for this scrape (not 0, which would read as no backlog), rather than failing the scrape.
-        if (p?.backlog) this.set(await p.backlog().catch(() => Number.NaN));
-      },
-    });
+    // What is not counted here but read, at each scrape, from what this instance watches.
+    registerScrapedMetrics(registers, () => [...this.eventlooms], () => this.publisher);
   }
 
   /** Reads this Eventloom's subscription lag and repository counters at every scrape, and its transport's publisher when it has one. */
