@@ -20,7 +20,7 @@ const config: Config = {
   moduleNameMapper: {
     // Entry points first (@eventloom/core/spi, @eventloom/testing/contract): resolving one to dist/ would load a second copy.
     '^@eventloom/(core|testing)/(spi|contract)$': '<rootDir>/packages/$1/src/$2',
-    '^@eventloom/(core|in-memory|testing|mysql|kafka|cli|test-support)$': '<rootDir>/packages/$1/src',
+    '^@eventloom/(core|in-memory|testing|mysql|kafka|prometheus|opentelemetry|cli|test-support)$': '<rootDir>/packages/$1/src',
   },
   testTimeout: 60_000,
 };

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { Aggregate, AggregateRepository, Apply, Event, CommandHandler } from '@eventloom/core';
+import { Aggregate, AggregateRepository, Apply, Event, CommandHandler, Instrumentation, instrumentations } from '@eventloom/core';
 import { InMemoryEventStore } from '@eventloom/in-memory';
 import { EmbeddedResult } from './workload';
+import { EventloomMetrics } from '@eventloom/prometheus';
+import { EventloomTracing } from '@eventloom/opentelemetry';
 
 @Event('BenchAccountOpened')
 class AccountOpened {
@@ -43,8 +45,27 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
+/**
+ * BENCH_INSTRUMENTATION (the observability benchmark): 'metrics' (prom-client),
+ * 'tracing' (the OpenTelemetry API with no SDK registered), 'both'; unset: none.
+ */
+function instrumentation(): Instrumentation | undefined {
+  switch (process.env.BENCH_INSTRUMENTATION ?? 'off') {
+    case 'off':
+      return undefined;
+    case 'metrics':
+      return new EventloomMetrics();
+    case 'tracing':
+      return new EventloomTracing();
+    case 'both':
+      return instrumentations(new EventloomMetrics(), new EventloomTracing());
+    default:
+      throw new Error(`BENCH_INSTRUMENTATION must be off, metrics, tracing or both, got '${process.env.BENCH_INSTRUMENTATION}'.`);
+  }
+}
+
 async function workload(aggregates: number, updatesEach: number): Promise<EmbeddedResult> {
-  const repository = new AggregateRepository(new InMemoryEventStore());
+  const repository = new AggregateRepository(new InMemoryEventStore(), { instrumentation: instrumentation() });
   const ids: string[] = [];
   const started = performance.now();
   const cpuBefore = process.cpuUsage();

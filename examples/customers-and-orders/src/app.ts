@@ -11,6 +11,8 @@ import { OrderHistoryStore } from './views/order-history/order-history.store';
 import { OrderHistorySubscriber } from './views/order-history/order-history.subscriber';
 import { orderHistoryRoutes } from './views/order-history/order-history.routes';
 import { healthRoutes } from './health/health.routes';
+import { EventloomMetrics } from '@eventloom/prometheus';
+import { metricsRoutes } from './metrics/metrics.routes';
 
 export interface RunningApp {
   readonly url: string;
@@ -26,6 +28,8 @@ export async function startApp(
   orderHistory: OrderHistoryStore,
   port: number,
   close: () => Promise<void> = () => eventloom.close(),
+  /** Served on GET /metrics when given (the instrumentation the Eventloom was made with). */
+  metrics?: EventloomMetrics,
 ): Promise<RunningApp> {
   // #region subscribe
   await eventloom.subscribe(new CustomerWorkflow());
@@ -39,6 +43,7 @@ export async function startApp(
     app.register(orderRoutes, { repository, customerExists });
     app.register(orderHistoryRoutes, { store: orderHistory });
     app.register(healthRoutes, { eventloom });
+    if (metrics) app.register(metricsRoutes, { metrics });
   });
   return listen(api, port, close);
 }

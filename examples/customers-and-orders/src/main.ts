@@ -6,6 +6,7 @@ import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
 import type { TopicNaming } from '@eventloom/kafka';
+import { EventloomMetrics } from '@eventloom/prometheus';
 
 /**
  * `npm start`: the example in one process, on the embedded runtime; with
@@ -28,11 +29,13 @@ async function main(): Promise<void> {
     const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS, topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined });
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
-    app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close());
+    app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close(), runtime.metrics);
     const via = runtime.delivery === 'kafka' ? `through Kafka at ${process.env.KAFKA_BROKERS}` : 'in process';
     console.log(`Customers & Orders (MySQL ${runtime.store.url}, events delivered ${via}) listening on ${app.url}`);
   } else {
-    app = await startApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
+    const metrics = new EventloomMetrics();
+    const eventloom = embeddedEventloom({ instrumentation: metrics });
+    app = await startApp(eventloom, new InMemoryOrderHistoryStore(), port, undefined, metrics.watch(eventloom));
     console.log(`Customers & Orders (embedded, in memory) listening on ${app.url}`);
   }
   console.log(`  try: curl -s -XPOST ${app.url}/customers -H 'content-type: application/json' -d '{"name":"Fred","creditLimit":{"amount":1000}}'`);

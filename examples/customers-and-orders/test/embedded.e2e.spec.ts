@@ -3,6 +3,8 @@ import { Eventloom, silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
 import { InMemoryOrderHistoryStore } from '../src/views/order-history/in-memory-order-history.store';
 import { call, eventually } from './http-client';
+import { EventloomMetrics } from '@eventloom/prometheus';
+import { scrapeMetrics } from './metrics-scrape';
 import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
 
 describe('Customers & Orders over HTTP, embedded runtime', () => {
@@ -75,5 +77,29 @@ describe('Customers & Orders over HTTP, embedded runtime', () => {
     const cancel = await call(app.url, 'POST', `/orders/${order.orderId}/cancel`);
     expect(cancel.status).toBe(409);
     expect((await call(app.url, 'GET', `/orders/${order.orderId}`)).body.state).toBe('REJECTED');
+  });
+
+  it('serves GET /metrics: the commands run and the events each subscriber handled, in the exposition format', async () => {
+    const metrics = new EventloomMetrics();
+    const eventloom = embeddedEventloom({ logger: silentLogger, instrumentation: metrics });
+    const observed = await startApp(eventloom, new InMemoryOrderHistoryStore(), 0, undefined, metrics.watch(eventloom));
+    try {
+      const { body: customer } = await call(observed.url, 'POST', '/customers', { name: 'Metered', creditLimit: { amount: 100 } });
+      const { body: order } = await call(observed.url, 'POST', '/orders', { customerId: customer.customerId, orderTotal: { amount: 60 } });
+      await eventually(() => call(observed.url, 'GET', `/orders/${order.orderId}`), (r) => r.body.state === 'APPROVED');
+      await eventloom.caughtUp();
+      const scraped = await scrapeMetrics(observed.url);
+      expect(scraped.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(scraped.value('eventloom_commands_total', { aggregate_type: 'Customer', kind: 'create', outcome: 'ok' })).toBe(1);
+      expect(scraped.value('eventloom_commands_total', { aggregate_type: 'Order', kind: 'create', outcome: 'ok' })).toBe(1);
+      // The view handled CustomerCreated, OrderCreated and OrderApproved; each workflow the one event of its step.
+      expect(scraped.value('eventloom_subscriber_handled_total', { subscriber: 'orderHistory' })).toBe(3);
+      expect(scraped.value('eventloom_subscriber_handled_total', { subscriber: 'customerWorkflow' })).toBe(1);
+      expect(scraped.value('eventloom_subscriber_handled_total', { subscriber: 'orderWorkflow' })).toBe(1);
+      expect(scraped.value('eventloom_subscriber_parked_total', { subscriber: 'orderHistory' })).toBeUndefined();
+      expect(scraped.value('eventloom_subscriber_lag_events', { subscriber: 'orderWorkflow' })).toBe(0);
+    } finally {
+      await observed.close();
+    }
   });
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
+import { scrapeMetrics } from './metrics-scrape';
+import { call, eventually } from './http-client';
 import { mysqlRuntime } from '../src/runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../src/views/order-history/mysql-order-history.store';
 import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
@@ -23,7 +25,7 @@ describe.each([
     expect(runtime.delivery).toBe(brokers ? 'kafka' : 'in-process');
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
-    app = await startApp(runtime.eventloom, orderHistory, 0, () => runtime.close());
+    app = await startApp(runtime.eventloom, orderHistory, 0, () => runtime.close(), runtime.metrics);
     urls = { customers: app.url, orders: app.url, views: app.url };
   }, 120_000);
 
@@ -37,6 +39,16 @@ describe.each([
   it('runs the credit scenario with the same REST behaviour as embedded mode', async () => {
     await runCreditScenario(urls);
   }, 90_000);
+
+  it('serves GET /metrics with its publisher leading and every event handled', async () => {
+    const { body } = await call(app.url, 'POST', '/customers', { name: 'Metered', creditLimit: { amount: 5 } });
+    await eventually(() => call(app.url, 'GET', `/views/customers/${body.customerId}`), (r) => r.status === 200);
+    const scraped = await scrapeMetrics(app.url);
+    expect(scraped.value('eventloom_publisher_leader')).toBe(1);
+    expect(scraped.value('eventloom_publisher_published_events_total')).toBeGreaterThan(0);
+    expect(scraped.value('eventloom_commands_total', { aggregate_type: 'Customer', kind: 'create', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(scraped.value('eventloom_subscriber_handled_total', { subscriber: 'orderHistory' })).toBeGreaterThan(0);
+  }, 60_000);
 
   it('answers bad input with 400 and unknown ids with 404', async () => {
     await runValidationScenario(urls);

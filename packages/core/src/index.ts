@@ -45,6 +45,9 @@ export type { DeliveryOverrides, EventloomOptions } from './runtime/eventloom';
 export { consoleLogger, silentLogger } from './runtime/logger';
 export type { HealthCheck, HealthOptions, HealthReport } from './health/health-report';
 export type { Logger } from './runtime/logger';
+export { instrumentations } from './observability/instrumentation';
+export type { AppendInfo, Around, CommandInfo, HandleInfo, Instrumentation, PublishInfo } from './observability/instrumentation';
+export type { SubscriberProgress } from './observability/subscriber-progress';
 
 // Parked events: inspect, retry or discard them (the stores themselves come from a back end).
 export { discardParked, retryAllParked, retryParked } from './deadLetters/retry-parked';

@@ -15,6 +15,7 @@ export type { NewEvent, StoredEvent } from './typing/stored-event';
 export type { AggregateStream, AppendRequest, EventStore, LoadOptions, Snapshot } from './eventStore/event-store';
 
 export type { PublicationLog, Publisher, PublisherStatus } from './publication/publication-log';
+export type { Instrumentation, PublishInfo } from './observability/instrumentation';
 export type { PublicationSink, SequencedEvent } from './publication/publication-sink';
 
 export type { EventBatchHandling, EventTransport, Subscription, SubscriptionRequest, SubscriptionStatus } from './transport/event-transport';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { listen } from '../app';
 import { customerRoutes } from '../customers/customer.routes';
 import { healthRoutes } from '../health/health.routes';
+import { metricsRoutes } from '../metrics/metrics.routes';
 import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { CustomerWorkflow } from '../workflows/customer-workflow';
@@ -16,6 +17,7 @@ runService('customer service', async () => {
   const api = await jsonApi((app) => {
     app.register(customerRoutes, { repository: runtime.eventloom.repository });
     app.register(healthRoutes, { eventloom: runtime.eventloom });
+    app.register(metricsRoutes, { metrics: runtime.metrics });
   });
   return listen(api, config.port, () => runtime.close());
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { listen } from '../app';
 import { healthRoutes } from '../health/health.routes';
+import { metricsRoutes } from '../metrics/metrics.routes';
 import { jsonApi } from '../http/json-api';
 import { mysqlRuntime } from '../runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../views/order-history/mysql-order-history.store';
@@ -19,6 +20,7 @@ runService('order-history view service', async () => {
   const api = await jsonApi((app) => {
     app.register(orderHistoryRoutes, { store });
     app.register(healthRoutes, { eventloom: runtime.eventloom });
+    app.register(metricsRoutes, { metrics: runtime.metrics });
   });
   return listen(api, config.port, () => runtime.close());
 });

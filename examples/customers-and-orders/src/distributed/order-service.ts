@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { listen } from '../app';
 import { healthRoutes, whatIsNotReady } from '../health/health.routes';
+import { metricsRoutes } from '../metrics/metrics.routes';
 import { serviceUnavailable } from '../http/error-replies';
 import { jsonApi } from '../http/json-api';
 import { orderRoutes } from '../orders/order.routes';
@@ -28,6 +29,7 @@ runService('order service', async () => {
   const api = await jsonApi((app) => {
     app.register(orderRoutes, { repository: runtime.eventloom.repository, customerExists });
     app.register(healthRoutes, { eventloom: runtime.eventloom });
+    app.register(metricsRoutes, { metrics: runtime.metrics });
   });
   return listen(api, config.port, () => runtime.close());
 });

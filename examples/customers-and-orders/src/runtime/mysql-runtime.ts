@@ -1,7 +1,9 @@
-import { Eventloom, Logger, consoleLogger } from '@eventloom/core';
+import { Eventloom, Logger, consoleLogger, instrumentations } from '@eventloom/core';
 import { EventTransport } from '@eventloom/core/spi';
 import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlViews, MySqlViews } from '@eventloom/mysql';
 import { KafkaTransport, startPublisher, TopicNaming } from '@eventloom/kafka';
+import { EventloomMetrics } from '@eventloom/prometheus';
+import { EventloomTracing } from '@eventloom/opentelemetry';
 
 export interface MySqlRuntime {
   readonly eventloom: Eventloom;
@@ -9,6 +11,8 @@ export interface MySqlRuntime {
   readonly views: MySqlViews;
   /** 'kafka' when events travel through a broker, 'in-process' when subscribers read the events table directly. */
   readonly delivery: 'kafka' | 'in-process';
+  /** The service's metrics: its Eventloom's and its publisher's (serve them with metricsRoutes). */
+  readonly metrics: EventloomMetrics;
   close(): Promise<void>;
 }
 
@@ -33,6 +37,9 @@ export interface MySqlRuntimeOptions {
  */
 export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlRuntime> {
   const logger = options.logger ?? consoleLogger;
+  const metrics = new EventloomMetrics();
+  // Traces go to whatever OpenTelemetry SDK the process registered (none: they cost next to nothing).
+  const instrumentation = instrumentations(metrics, new EventloomTracing());
   await createDatabaseIfMissing(options.mysqlUrl);
   await migrate(options.mysqlUrl);
   const store = new MySqlEventStore({ url: options.mysqlUrl });
@@ -42,7 +49,7 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
   let transport: EventTransport;
   let stopPublisher: () => Promise<void>;
   if (options.brokers) {
-    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger });
+    const publisher = await startPublisher({ pool: store.pool, kafka: { brokers: options.brokers }, topicPrefix: options.topicPrefix, topicNaming: options.topicNaming, logger, instrumentation });
     transport = new KafkaTransport({
       brokers: options.brokers,
       topicPrefix: options.topicPrefix,
@@ -54,15 +61,17 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
     stopPublisher = () => publisher.stop();
   } else {
     // Its transport stops its publisher when Eventloom closes it.
-    transport = (await mysqlInProcessTransport(store, { logger })).transport;
+    transport = (await mysqlInProcessTransport(store, { logger, instrumentation })).transport;
     stopPublisher = async () => {};
   }
-  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger });
+  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters, logger, instrumentation });
+  metrics.watch(eventloom);
   return {
     eventloom,
     store,
     views: mysqlViews(store),
     delivery: options.brokers ? 'kafka' : 'in-process',
+    metrics,
     async close() {
       // The publisher and the subscriptions share the store's pool: stop them before it closes.
       await stopPublisher();

@@ -17,6 +17,7 @@ import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { newId } from '../runtime/ids';
 import { AggregateCache, AggregateCacheOptions } from './aggregate-cache';
 import { KeyedSerializer } from './keyed-serializer';
+import { Instrumentation } from '../observability/instrumentation';
 
 /** An aggregate and where it stands: what create, update and find have in common. */
 export interface AggregateWithMetadata<A> {
@@ -84,6 +85,8 @@ export interface RepositoryOptions {
    * `{ maxAggregates: 10_000 }`; `false` switches it off.
    */
   readonly cache?: AggregateCacheOptions | false;
+  /** Told of commands, appends, loads and retries (metrics, traces); Eventloom passes its own. */
+  readonly instrumentation?: Instrumentation;
 }
 
 /** Counters since the repository was made, for monitoring (and for tests that must see no race was lost). */
@@ -145,6 +148,7 @@ export class AggregateRepository {
   private readonly cache?: AggregateCache;
   private readonly inTurn = new KeyedSerializer();
   private readonly counters = { conflicts: 0, cacheHits: 0, loads: 0 };
+  private readonly instrumentation?: Instrumentation;
 
   constructor(
     readonly eventStore: EventStore,
@@ -155,6 +159,7 @@ export class AggregateRepository {
       throw new RangeError(`retry.maxAttempts must be a positive integer, got ${this.retry.maxAttempts}.`);
     }
     if (options.cache !== false) this.cache = new AggregateCache(options.cache ?? eventStore.defaultAggregateCache);
+    this.instrumentation = options.instrumentation;
   }
 
   get metrics(): RepositoryMetrics {
@@ -168,6 +173,21 @@ export class AggregateRepository {
       throw new InvalidDefinitionError(`create(${definition.type}): options.id must be a non-empty string.`);
     }
     const aggregate = new cls();
+    const commandHook = this.instrumentation?.command;
+    if (commandHook) {
+      // An async run: a creation the aggregate refuses (a throw) reaches the hook as a rejection.
+      return commandHook({ kind: 'create', aggregateType: definition.type, aggregateId: id }, async () => this.createDecided(definition, id, aggregate, command, options));
+    }
+    return this.createDecided(definition, id, aggregate, command, options);
+  }
+
+  private createDecided<A extends object>(
+    definition: AggregateDefinition,
+    id: string,
+    aggregate: A,
+    command: object,
+    options: CommandOptions,
+  ): Promise<ChangedAggregate<A>> {
     const decided = processCreation(definition, aggregate, command);
     return this.inTurn.run(cacheKey(definition, id), async () => {
       const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: noTriggers };
@@ -192,6 +212,12 @@ export class AggregateRepository {
     options: CommandOptions = {},
   ): Promise<ChangedAggregate<A>> {
     const definition = aggregateDefinition(cls);
+    const commandHook = this.instrumentation?.command;
+    if (commandHook) {
+      return commandHook({ kind: 'update', aggregateType: definition.type, aggregateId: id }, () =>
+        this.inTurn.run(cacheKey(definition, id), () => this.updateInTurn<A>(definition, id, command, options)),
+      );
+    }
     return this.inTurn.run(cacheKey(definition, id), () => this.updateInTurn<A>(definition, id, command, options));
   }
 
@@ -246,6 +272,7 @@ export class AggregateRepository {
           if (error instanceof TransientStoreError) throw error;
           throw new OptimisticConcurrencyError(definition.type, id, decidedOn.version, attempt);
         }
+        this.instrumentation?.commandRetried?.(definition.type, error instanceof OptimisticConcurrencyError ? 'conflict' : 'transient');
         await sleep(backoffDelay(attempt, this.retry));
       }
     }
@@ -308,6 +335,7 @@ export class AggregateRepository {
     const envelopes = events.map((stored) => toEnvelope(stored));
     for (const envelope of envelopes) applyEvent(definition, aggregate as object, envelope.event);
     const loaded = { aggregate, stream, snapshot, events, staleSnapshot, envelopes, loadMillis: performance.now() - started };
+    this.instrumentation?.loaded?.(definition.type, loaded.loadMillis / 1000);
     // Cached before any command touches it; the cache keeps its own copy.
     this.cache?.put(cacheKey(definition, id), current(loaded) as Current<object>);
     return loaded;
@@ -328,6 +356,10 @@ export class AggregateRepository {
     const correlationId = options.correlationId ?? options.triggeringEvent?.metadata?.correlationId ?? eventIds[0];
     const causationId = options.causationId ?? options.triggeringEvent?.eventId;
     const triggeringEventId = idempotencyKey(options);
+    // The active trace's context (traceparent), so that whoever handles these events continues the trace;
+    // merged once per command, so that each event's metadata literal keeps its one spread.
+    const traced = this.instrumentation?.eventMetadata?.();
+    const extraMetadata = traced ? { ...options.metadata, ...traced } : options.metadata;
     const events: NewEvent[] = decided.map((event, index) => {
       const eventType = eventTypes.typeOfInstance(event);
       applyEvent(definition, aggregate, event);
@@ -340,7 +372,7 @@ export class AggregateRepository {
         version: version + index + 1,
         triggeringEventId,
         metadata: {
-          ...options.metadata,
+          ...extraMetadata,
           correlationId,
           ...(causationId ? { causationId } : {}),
           schemaVersion: eventTypes.info(eventType).schemaVersion,
@@ -380,7 +412,13 @@ export class AggregateRepository {
     request: AppendRequest,
     decided: object[],
   ): Promise<ChangedAggregate<A>> {
-    await this.eventStore.append(request);
+    const appendHook = this.instrumentation?.append;
+    if (appendHook) {
+      const { aggregateType, aggregateId, expectedVersion } = request;
+      await appendHook({ aggregateType, aggregateId, expectedVersion, events: request.events.length }, () => this.eventStore.append(request));
+    } else {
+      await this.eventStore.append(request);
+    }
     const { aggregate } = decidedOn;
     // After a snapshot a load would be quick again: a cached load time must not ask for a snapshot at every command.
     const loadMillis = request.snapshot ? 0 : decidedOn.loadMillis;

@@ -30,6 +30,22 @@ describe('ProgressWatch', () => {
   });
 });
 
+describe('ProgressWatch.lagSeconds', () => {
+  let now = 0;
+  beforeEach(() => (now = 1_000_000));
+
+  it('is 0 when caught up, else how late the latest event was handled, or how long it has been stalled if longer', () => {
+    const w = new ProgressWatch(() => now);
+    w.progressed(new Date(now - 2_500)); // handled 2.5 s after it was stored
+    expect(w.lagSeconds(0)).toBe(0);
+    expect(w.lagSeconds(3)).toBe(2.5);
+    w.stalledFor(3); // a health check sees the lag from now on
+    now += 10_000;
+    expect(w.lagSeconds(3)).toBe(10);
+    expect(w.stalledFor(3)).toBe(10_000); // reading the lag moved nothing
+  });
+});
+
 describe('boundedCheck', () => {
   it('turns a hang into a failed check naming the time, and a throw into one naming the error', async () => {
     expect(await boundedCheck('store', 20, () => new Promise(() => {}))).toEqual({ component: 'store', ok: false, detail: 'did not answer within 20 ms' });

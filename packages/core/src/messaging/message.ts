@@ -81,7 +81,14 @@ export function messageToEvent(message: Message, timestamp: Date, version = 0): 
     aggregateType: message.destination,
     aggregateId: message.headers[MessageHeaders.PARTITION_ID] ?? message.id,
     version,
-    metadata: { correlationId: message.headers[MessageHeaders.ID] ?? message.id, schemaVersion: 1, messageHeaders: message.headers },
+    metadata: {
+      correlationId: message.headers[MessageHeaders.ID] ?? message.id,
+      schemaVersion: 1,
+      messageHeaders: message.headers,
+      // The trace a message was sent in, where a handler's instrumentation looks for an event's.
+      ...(message.headers.traceparent !== undefined && { traceparent: message.headers.traceparent }),
+      ...(message.headers.tracestate !== undefined && { tracestate: message.headers.tracestate }),
+    },
     timestamp,
   };
 }

@@ -48,7 +48,8 @@ export class Messaging<Tx> {
   constructor(private readonly options: MessagingOptions<Tx>) {
     this.backend = options.backend;
     this.eventloom = options.eventloom;
-    this.outbox = new Outbox(options.backend.outbox);
+    const instrumentation = options.eventloom.instrumentation;
+    this.outbox = new Outbox(options.backend.outbox, instrumentation?.eventMetadata && (() => instrumentation.eventMetadata!()));
     this.logger = options.logger ?? consoleLogger;
     this.delivery = { ...defaultDelivery, ...options.delivery };
   }
@@ -129,6 +130,7 @@ export class Messaging<Tx> {
         logger: this.logger,
         options: this.delivery,
         isClosed: () => this.closed || subscriptionClosed,
+        instrumentation: this.eventloom.instrumentation,
       }),
       deadLetters: this.eventloom.deadLetters,
     });

@@ -22,7 +22,16 @@ export interface SendOptions {
  * events this way, and sends commands.
  */
 export class Outbox<Tx> {
-  constructor(private readonly store: OutboxStore<Tx>) {}
+  /**
+   * `traceFields`, when given, names the active trace (W3C traceparent,
+   * tracestate): sent as headers of every message written here, so that
+   * whoever handles it continues the trace (Messaging passes its
+   * Eventloom's instrumentation's).
+   */
+  constructor(
+    private readonly store: OutboxStore<Tx>,
+    private readonly traceFields?: () => Record<string, string> | undefined,
+  ) {}
 
   /** Publishes a domain event of an aggregate kept in plain tables; subscribers see an event of `aggregateType`. */
   async publishEvent(tx: Tx, aggregateType: string, aggregateId: string, event: object): Promise<string> {
@@ -33,20 +42,27 @@ export class Outbox<Tx> {
       [EventHeaders.AGGREGATE_TYPE]: aggregateType,
       [EventHeaders.AGGREGATE_ID]: aggregateId,
     });
-    await this.store.append(tx, [message]);
+    await this.store.append(tx, this.traced([message]));
     return message.id;
   }
 
   /** Sends a command (a class declared with @Command) to a channel; returns the message id. */
   async send(tx: Tx, channel: string, command: object, options: SendOptions = {}): Promise<string> {
     const message = commandMessage(channel, command, options);
-    await this.store.append(tx, [message]);
+    await this.store.append(tx, this.traced([message]));
     return message.id;
   }
 
   /** Writes messages built elsewhere (replies), in order. */
   async write(tx: Tx, messages: readonly Message[]): Promise<void> {
-    await this.store.append(tx, messages);
+    await this.store.append(tx, this.traced(messages));
+  }
+
+  /** The messages with the active trace's headers (those a message already has win). */
+  private traced(messages: readonly Message[]): readonly Message[] {
+    const fields = this.traceFields?.();
+    if (!fields) return messages;
+    return messages.map((message) => ({ ...message, headers: { ...fields, ...message.headers } }));
   }
 }
 

@@ -49,5 +49,7 @@ export interface Publisher {
   published(): Promise<void>;
   /** True when some instance (this one or another) leads, for readiness; rejects when that cannot be asked (database down). */
   hasLeader?(): Promise<boolean>;
+  /** Events stored and not yet published (acknowledged by the sink), for metrics; rejects when that cannot be asked. */
+  backlog?(): Promise<number>;
   stop(): Promise<void>;
 }

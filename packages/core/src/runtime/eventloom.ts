@@ -11,6 +11,8 @@ import { caughtUpTogether, trackedSubscription } from '../transport/caught-up';
 import { defaultHealth, HealthCheck, HealthOptions, HealthReport } from '../health/health-report';
 import { ProgressWatch } from '../health/progress-watch';
 import { boundedCheck } from '../health/health-checks';
+import { Instrumentation } from '../observability/instrumentation';
+import { SubscriberProgress } from '../observability/subscriber-progress';
 
 export interface EventloomOptions {
   readonly eventStore: EventStore;
@@ -27,6 +29,12 @@ export interface EventloomOptions {
   readonly logger?: Logger;
   /** When a subscription counts as stalled, and how long a readiness check may take (see health()). */
   readonly health?: Partial<HealthOptions>;
+  /**
+   * Told of commands, appends, handler tries, retries and parkings: metrics
+   * (@eventloom/prometheus), traces (@eventloom/opentelemetry), or both
+   * (instrumentations(a, b)). Without one, nothing is measured.
+   */
+  readonly instrumentation?: Instrumentation;
 }
 
 /** Overrides for a delivery built outside a subscription (retrying parked events, a rebuild). */
@@ -45,6 +53,7 @@ export class Eventloom {
   readonly eventStore: EventStore;
   readonly transport: EventTransport;
   readonly deadLetters: DeadLetterStore;
+  readonly instrumentation?: Instrumentation;
   private readonly logger: Logger;
   private readonly delivery: DeliveryOptions;
   private readonly subscriptions = new Map<string, Subscription>();
@@ -59,7 +68,11 @@ export class Eventloom {
       throw new ConfigurationError('Eventloom needs deadLetters: a DeadLetterStore (InMemoryDeadLetterStore from @eventloom/in-memory, MySqlDeadLetterStore from @eventloom/mysql).');
     }
     this.deadLetters = options.deadLetters;
-    this.repository = new AggregateRepository(options.eventStore, options.repository);
+    this.instrumentation = options.instrumentation;
+    this.repository = new AggregateRepository(
+      options.eventStore,
+      options.instrumentation ? { instrumentation: options.instrumentation, ...options.repository } : options.repository,
+    );
     this.logger = options.logger ?? consoleLogger;
     this.delivery = { ...defaultDelivery, ...options.delivery };
     this.healthOptions = { ...defaultHealth, ...options.health };
@@ -81,6 +94,7 @@ export class Eventloom {
         logger: this.logger,
         options: this.delivery,
         isClosed: () => this.closed || subscriptionClosed,
+        instrumentation: this.instrumentation,
       };
       const handle = eventDelivery(subscriber, definition, deps);
       const handleBatch = eventBatchDelivery(subscriber, definition, deps, handle);
@@ -90,14 +104,14 @@ export class Eventloom {
         eventTypes: [...definition.handlers.keys()],
         handle: async (event) => {
           await handle(event);
-          progress.progressed();
+          progress.progressed(event.timestamp);
         },
         ...(definition.batch && {
           batch: {
             maxEvents: definition.batch.maxEvents,
             handle: async (events: readonly StoredEvent[]) => {
               await handleBatch(events);
-              progress.progressed();
+              progress.progressed(events[events.length - 1]?.timestamp);
             },
           },
         }),
@@ -149,6 +163,7 @@ export class Eventloom {
       logger: overrides.logger ?? this.logger,
       options: { ...this.delivery, ...overrides.delivery },
       isClosed: () => false,
+      instrumentation: this.instrumentation,
     };
   }
 
@@ -199,6 +214,26 @@ export class Eventloom {
     }
     const results = await Promise.all(checks);
     return { ready: results.every((c) => c.ok), checks: results };
+  }
+
+  /**
+   * Every subscription's lag, in events and seconds, where its transport can
+   * tell (for metrics; health() judges the same figures). A subscription
+   * whose transport cannot answer now is left out.
+   */
+  async subscriptionProgress(): Promise<SubscriberProgress[]> {
+    const answers = await Promise.all(
+      [...this.subscriptions].map(async ([subscriberId, subscription]): Promise<SubscriberProgress | undefined> => {
+        if (!subscription.status) return undefined;
+        try {
+          const { joined, lag } = await subscription.status();
+          return { subscriberId, joined, lagEvents: lag, lagSeconds: this.progress.get(subscriberId)?.lagSeconds(lag) ?? 0 };
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    return answers.filter((a): a is SubscriberProgress => a !== undefined);
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { eventTypes } from '../typing/event';
 import { SubscriberDefinition } from './subscriber-metadata';
 import { eventContext } from './event-context';
 import { BatchUnit } from './delivery-batch';
+import { Instrumentation } from '../observability/instrumentation';
 
 export interface DeliveryOptions extends BackoffOptions {
   /** Tries of one event, the first included, before it is parked. */
@@ -25,6 +26,8 @@ export interface DeliveryDependencies {
   readonly options: DeliveryOptions;
   /** Set when the subscription closes, to stop waiting between retries. */
   readonly isClosed: () => boolean;
+  /** Told of every try, retry and parking (metrics, traces). */
+  readonly instrumentation?: Instrumentation;
 }
 
 /**
@@ -76,13 +79,18 @@ export interface RetriedWork {
  */
 export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependencies, 'repository'>) {
   const consumerId = work.consumerId;
+  const { instrumentation } = deps;
+  const handleHook = instrumentation?.handle;
+  const run = handleHook
+    ? (stored: StoredEvent, attempt: number) => handleHook({ consumerId, event: stored, attempt }, () => work.run(stored, attempt))
+    : (stored: StoredEvent, attempt: number) => work.run(stored, attempt);
   return async (stored: StoredEvent): Promise<void> => {
     let lastError: unknown;
     let attempt = 1;
     let outage: { readonly since: number; tries: number } | undefined;
     for (; attempt <= deps.options.maxAttempts; attempt++) {
       try {
-        await work.run(stored, attempt);
+        await run(stored, attempt);
         if (outage) {
           deps.logger.info(`subscriber '${consumerId}' goes on: what it needed answers again`, {
             afterMs: Date.now() - outage.since,
@@ -96,6 +104,7 @@ export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependenc
         if (isUndecodableError(error)) break;
         if (deps.isClosed()) throw error;
         if (isInfrastructureFailure(error)) {
+          instrumentation?.retried?.({ consumerId, event: stored, attempt }, error);
           if (!outage) {
             outage = { since: Date.now(), tries: 0 };
             deps.logger.warn(
@@ -109,6 +118,7 @@ export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependenc
           continue;
         }
         if (attempt < deps.options.maxAttempts) {
+          instrumentation?.retried?.({ consumerId, event: stored, attempt }, error);
           deps.logger.warn(`subscriber '${consumerId}' failed on ${stored.eventType} ${stored.eventId}, retrying`, {
             attempt,
             error: String(error),
@@ -135,6 +145,7 @@ export function retryingDelivery(work: RetriedWork, deps: Omit<DeliveryDependenc
       });
       throw error;
     }
+    instrumentation?.parked?.(consumerId, stored);
     deps.logger.error(`subscriber '${consumerId}' parked ${stored.eventType} ${stored.eventId}`, { reason });
   };
 }
@@ -180,11 +191,15 @@ export function eventBatchDelivery(
       return;
     }
     const unit = new BatchUnit(events.map((stored) => stored.eventId));
+    const handleHook = deps.instrumentation?.handle;
     let failure: { error: unknown; at?: StoredEvent } | undefined;
     for (const stored of events) {
       try {
-        const context = eventContext(toEnvelope(stored), definition.subscriberId, 1, deps.repository, unit);
-        await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[definition.handlers.get(stored.eventType)!](context);
+        const call = async () => {
+          const context = eventContext(toEnvelope(stored), definition.subscriberId, 1, deps.repository, unit);
+          await (subscriber as Record<string | symbol, (c: unknown) => unknown>)[definition.handlers.get(stored.eventType)!](context);
+        };
+        await (handleHook ? handleHook({ consumerId: definition.subscriberId, event: stored, attempt: 1 }, call) : call());
       } catch (error) {
         failure = { error, at: stored };
         break;

@@ -1,5 +1,5 @@
 import { Logger } from '@eventloom/core';
-import { Publisher } from '@eventloom/core/spi';
+import { Instrumentation, Publisher } from '@eventloom/core/spi';
 import { MySqlConfigError, MySqlSource, startPublisher as startMySqlPublisher } from '@eventloom/mysql';
 import { KafkaConfigurationError } from '../errors';
 import { KafkaSink } from './kafka-sink';
@@ -28,6 +28,8 @@ export type PublisherOptions = MySqlSource & {
   readonly logger?: Logger;
   /** Names this instance in logs (default host:pid). */
   readonly instanceId?: string;
+  /** Told of every batch sent to Kafka (metrics, a publish span). */
+  readonly instrumentation?: Instrumentation;
 };
 
 /**

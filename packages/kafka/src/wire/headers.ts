@@ -13,6 +13,13 @@ export const Headers = {
   typedMetadata: 'eventloom-metadata-typed',
 } as const;
 
+/**
+ * W3C trace context, under the names OpenTelemetry's Kafka instrumentations
+ * read: a copy of the event's metadata fields of the same names (metadata is
+ * where Eventloom reads them from; a writer that sends only headers is read too).
+ */
+export const TraceHeaders = ['traceparent', 'tracestate'] as const;
+
 /** A header as text, whichever form kafkajs hands it in. */
 export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];

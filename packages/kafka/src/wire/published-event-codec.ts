@@ -1,8 +1,9 @@
 import { IHeaders, Message } from 'kafkajs';
+import { EventMetadataFields } from '@eventloom/core';
 import { describeError, StoredEvent, wireNames } from '@eventloom/core/spi';
 import { fromEventuateId, toEventuateId } from './eventuate-id';
 import { decodeMultiMessage, isMultiMessage } from './eventuate-multi-message';
-import { Headers, headerText } from './headers';
+import { Headers, headerText, TraceHeaders } from './headers';
 import { metadataFromWire, metadataToWire } from './wire-metadata';
 
 /**
@@ -28,7 +29,8 @@ export interface PublishedEventValue {
  */
 export function encodePublishedEvent(event: StoredEvent, metadataJson?: string): Message {
   if (event.position === undefined) throw new Error(`Event ${event.eventId} has no position; only sequenced events are published.`);
-  const metadata = metadataJson !== undefined ? storedMetadataToWire(metadataJson) : metadataToWire(event.metadata);
+  const { fields, wire: metadata } =
+    metadataJson !== undefined ? storedMetadataToWire(metadataJson) : { fields: event.metadata as Record<string, unknown>, wire: metadataToWire(event.metadata) };
   const entityType = wireNames.aggregateOnWire(event.aggregateType);
   const value: PublishedEventValue = {
     id: toEventuateId(event.eventId),
@@ -47,6 +49,7 @@ export function encodePublishedEvent(event: StoredEvent, metadataJson?: string):
   if (event.triggeringEventId) headers[Headers.triggeringEvent] = event.triggeringEventId;
   if (entityType !== event.aggregateType) headers[Headers.aggregateType] = event.aggregateType;
   if (metadata.typed !== undefined) headers[Headers.typedMetadata] = metadata.typed;
+  for (const name of TraceHeaders) if (typeof fields[name] === 'string') headers[name] = fields[name];
   // No record timestamp: kafkajs sorts the timestamps of every batch as strings (a hot spot at 20k/s),
   // and the event's time is in a header anyway. The record carries the send time.
   return { key: event.aggregateId, value: JSON.stringify(value), headers };
@@ -57,13 +60,18 @@ export function encodePublishedEvent(event: StoredEvent, metadataJson?: string):
  * their metadata, and the publisher sends them together: the last answer is
  * kept, which spares most of the parsing and re-serialising.
  */
-function storedMetadataToWire(metadataJson: string): ReturnType<typeof metadataToWire> {
+function storedMetadataToWire(metadataJson: string): StoredMetadata {
   if (lastStoredMetadata?.json !== metadataJson) {
-    lastStoredMetadata = { json: metadataJson, wire: metadataToWire(JSON.parse(metadataJson) as Record<string, unknown>) };
+    const fields = JSON.parse(metadataJson) as Record<string, unknown>;
+    lastStoredMetadata = { json: metadataJson, fields, wire: metadataToWire(fields) };
   }
-  return lastStoredMetadata.wire;
+  return lastStoredMetadata;
 }
-let lastStoredMetadata: { readonly json: string; readonly wire: ReturnType<typeof metadataToWire> } | undefined;
+interface StoredMetadata {
+  readonly fields: Record<string, unknown>;
+  readonly wire: ReturnType<typeof metadataToWire>;
+}
+let lastStoredMetadata: (StoredMetadata & { readonly json: string }) | undefined;
 
 /** A message as read from a topic. */
 export interface ReceivedMessage {
@@ -141,7 +149,7 @@ function decodeValue(raw: Buffer | null, headers: IHeaders | undefined, message:
   } catch {
     throw new Error("'eventData' is not a JSON string");
   }
-  const metadata = metadataFromWire(value.metadata, headerText(headers, Headers.typedMetadata));
+  const metadata = withTraceHeaders(metadataFromWire(value.metadata, headerText(headers, Headers.typedMetadata)), headers);
   const version = integerHeader(headers, Headers.version) ?? 0;
   const position = integerHeader(headers, Headers.position);
   const timestampText = headerText(headers, Headers.timestamp);
@@ -159,6 +167,17 @@ function decodeValue(raw: Buffer | null, headers: IHeaders | undefined, message:
     timestamp,
     position,
   };
+}
+
+/** The trace context of a writer that sent it only in headers (the metadata's own copy wins). */
+function withTraceHeaders(metadata: EventMetadataFields, headers: IHeaders | undefined): EventMetadataFields {
+  if (metadata.traceparent !== undefined) return metadata;
+  let traced: Record<string, string> | undefined;
+  for (const name of TraceHeaders) {
+    const value = headerText(headers, name);
+    if (value !== undefined) (traced ??= {})[name] = value;
+  }
+  return traced ? { ...metadata, ...traced } : metadata;
 }
 
 function text(value: Record<string, unknown>, field: string): string {

@@ -167,4 +167,30 @@ describe('published-event codec', () => {
     expect(decoded.event.eventId).toBe('kafka:eventloom.Order/1@7');
     expect(isUndecodable(decoded.event)).toBe(true);
   });
+
+  describe('W3C trace context', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+    it('travels in the metadata (strings, as Eventuate reads it) and in the traceparent/tracestate headers', () => {
+      const message = encodePublishedEvent({ ...event, metadata: { ...event.metadata, traceparent, tracestate: 'v=1' } });
+      expect(message.headers).toMatchObject({ traceparent, tracestate: 'v=1' });
+      expect(JSON.parse(JSON.parse(String(message.value)).metadata)).toMatchObject({ traceparent, tracestate: 'v=1' });
+      const decoded = only(decodeRecord(received(message)));
+      expect(decoded.ok && decoded.event.metadata).toMatchObject({ traceparent, tracestate: 'v=1' });
+    });
+
+    it('is read from the headers of a writer that sends it only there, the metadata\'s own copy winning', () => {
+      const headersOnly = received(encodePublishedEvent(event));
+      const decoded = only(decodeRecord({ ...headersOnly, headers: { ...headersOnly.headers, traceparent: Buffer.from(traceparent) } }));
+      expect(decoded.ok && decoded.event.metadata.traceparent).toBe(traceparent);
+      const both = received(encodePublishedEvent({ ...event, metadata: { ...event.metadata, traceparent } }));
+      const other = '00-11111111111111111111111111111111-2222222222222222-01';
+      const kept = only(decodeRecord({ ...both, headers: { ...both.headers, traceparent: Buffer.from(other) } }));
+      expect(kept.ok && kept.event.metadata.traceparent).toBe(traceparent);
+    });
+
+    it('sends no trace headers for an event appended outside a span', () => {
+      expect(Object.keys(encodePublishedEvent(event).headers ?? {})).not.toContain('traceparent');
+    });
+  });
 });

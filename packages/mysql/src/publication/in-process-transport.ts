@@ -1,5 +1,5 @@
 import { Logger } from '@eventloom/core';
-import { PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher } from '@eventloom/core/spi';
+import { Instrumentation, PublicationLog, PublicationLogTransport, PublicationLogTransportOptions, Publisher } from '@eventloom/core/spi';
 import { MySqlEventStore } from '../mysql-event-store';
 import { MySqlCheckpointStore } from '../subscriptions/mysql-checkpoint-store';
 import { inProcessSink } from './in-process-sink';
@@ -18,6 +18,8 @@ export interface MySqlInProcessTransportOptions {
   readonly logger?: Logger;
   /** Names this publisher instance in logs (default host:pid). */
   readonly instanceId?: string;
+  /** Told of every batch the publisher sequences (metrics, a publish span). */
+  readonly instrumentation?: Instrumentation;
 }
 
 export interface MySqlInProcessTransport {
@@ -75,6 +77,7 @@ export async function mysqlInProcessTransport(
     lockWaitSeconds: options.lockWaitSeconds,
     logger: options.logger,
     instanceId: options.instanceId,
+    instrumentation: options.instrumentation,
   });
   const log = MySqlPublicationLog.of(store, { pollIntervalMs: options.pollIntervalMs });
   const checkpoints = new MySqlCheckpointStore(store.pool, store.tables.prefix);

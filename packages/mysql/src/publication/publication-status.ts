@@ -51,6 +51,12 @@ export async function readPublicationStatus(pool: Pool, tables: { readonly prefi
   };
 }
 
+/** Events not yet marked published, with or without a position: the publisher's backlog (one count on the (published, id) index). */
+export async function unpublishedCount(pool: Pool, events: string): Promise<number> {
+  const [[row]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS unpublished FROM ${events} WHERE published = 0`);
+  return Number(row.unpublished);
+}
+
 async function publisherLeader(pool: Pool, tablePrefix: string): Promise<PublisherLeader | null> {
   const name = await lockNameFor(pool, tablePrefix);
   const [[lock]] = await pool.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [name]);

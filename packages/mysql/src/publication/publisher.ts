@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Connection } from 'mysql2/promise';
 import { consoleLogger, Logger } from '@eventloom/core';
-import { describeError, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core/spi';
+import { describeError, Instrumentation, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
 import { MySqlConfigError } from '../errors';
 import { tableNames, TableNames } from '../schema/table-names';
@@ -9,6 +9,7 @@ import { LeaderLock, publisherLockHeld } from './leader-lock';
 import { serveLeaderTerm } from './leader-term';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
 import { waitUntilPublished } from './wait-published';
+import { unpublishedCount } from './publication-status';
 
 export type MySqlPublisherOptions = MySqlSource & {
   /** Where sequenced events go: a broker (e.g. @eventloom/kafka's KafkaSink) or inProcessSink(). */
@@ -24,6 +25,8 @@ export type MySqlPublisherOptions = MySqlSource & {
   readonly logger?: Logger;
   /** Names this instance in logs (default host:pid). */
   readonly instanceId?: string;
+  /** Told of every batch sent to the sink (its size and time: @eventloom/prometheus; a publish span: @eventloom/opentelemetry). */
+  readonly instrumentation?: Instrumentation;
 };
 
 /**
@@ -74,7 +77,7 @@ class PublisherLoop implements Publisher {
     this.lockWaitSeconds = positiveInteger('lockWaitSeconds', options.lockWaitSeconds ?? 1, MySqlConfigError);
     if (!options.mysqlUrl && !options.pool) throw new MySqlConfigError('startPublisher needs mysqlUrl or pool.');
     if (!options.sink) throw new MySqlConfigError('startPublisher needs a sink (e.g. inProcessSink()).');
-    this.sink = options.sink;
+    this.sink = observedSink(options.sink, options.instrumentation);
     this.logger = options.logger ?? consoleLogger;
     this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}`;
     this.mysql = openMySql(options as MySqlSource);
@@ -112,6 +115,10 @@ class PublisherLoop implements Publisher {
 
   async hasLeader(): Promise<boolean> {
     return this.leader || publisherLockHeld(this.mysql.pool, this.tables.prefix);
+  }
+
+  backlog(): Promise<number> {
+    return unpublishedCount(this.mysql.pool, this.tables.events);
   }
 
   stop(): Promise<void> {
@@ -195,4 +202,15 @@ class PublisherLoop implements Publisher {
       this.wake = done;
     });
   }
+}
+
+/** The sink, its sends wrapped in the instrumentation's publish hook when there is one. */
+function observedSink<E extends MySqlSequencedEvent>(sink: PublicationSink<E>, instrumentation?: Instrumentation): PublicationSink<E> {
+  const publish = instrumentation?.publish;
+  if (!publish) return sink;
+  return {
+    start: () => sink.start(),
+    send: (events) => publish({ events }, () => sink.send(events)),
+    stop: () => sink.stop(),
+  };
 }

@@ -1,0 +1,3 @@
+export { EventloomMetrics } from './eventloom-metrics';
+export type { EventloomMetricsOptions } from './eventloom-metrics';
+export { metricNames } from './metric-names';

@@ -1,0 +1,20 @@
+/** Every metric's name, in one place: the README lists them, dashboards and alerts use them. */
+export const metricNames = {
+  commands: 'eventloom_commands_total',
+  commandSeconds: 'eventloom_command_duration_seconds',
+  commandRetries: 'eventloom_command_retries_total',
+  conflicts: 'eventloom_aggregate_conflicts_total',
+  loads: 'eventloom_aggregate_loads_total',
+  cacheHits: 'eventloom_aggregate_cache_hits_total',
+  loadSeconds: 'eventloom_aggregate_load_duration_seconds',
+  handled: 'eventloom_subscriber_handled_total',
+  retried: 'eventloom_subscriber_retried_total',
+  parked: 'eventloom_subscriber_parked_total',
+  handleSeconds: 'eventloom_subscriber_handle_duration_seconds',
+  lagEvents: 'eventloom_subscriber_lag_events',
+  lagSeconds: 'eventloom_subscriber_lag_seconds',
+  published: 'eventloom_publisher_published_events_total',
+  publishSeconds: 'eventloom_publisher_batch_duration_seconds',
+  leader: 'eventloom_publisher_leader',
+  backlog: 'eventloom_publisher_backlog_events',
+} as const;
