@@ -3,8 +3,8 @@ import { Eventloom, silentLogger } from '@eventloom/core';
 import { messagingContract, messagingContractSettings } from '@eventloom/testing/contract';
 import { brokers, createTestDatabase, mysqlCounters, uniqueTopicPrefix } from '@eventloom/test-support';
 import { MySqlDeadLetterStore, MySqlEventStore, mysqlMessaging } from '@eventloom/mysql';
+import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
-import { KafkaTransport } from './kafka-transport';
 
 // Commands, replies and outbox events through Kafka: one topic per channel, Tram's message format.
 messagingContract<PoolConnection>('mysql + kafka', async () => {
@@ -12,13 +12,10 @@ messagingContract<PoolConnection>('mysql + kafka', async () => {
   const store = new MySqlEventStore({ url: database.url });
   const topicPrefix = uniqueTopicPrefix('messaging');
   const publisher = await startPublisher({ pool: store.pool, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 5 });
-  const transport = new KafkaTransport({
+  const transport = testTransport({
     brokers,
     topicPrefix,
-    groupIdPrefix: topicPrefix,
     publication: publisher,
-    logger: silentLogger,
-    consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
   });
   const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger, delivery: messagingContractSettings.delivery });
   const messaging = mysqlMessaging(eventloom, { logger: silentLogger, ...messagingContractSettings });

@@ -3,6 +3,7 @@ import { discardParked, Eventloom, retryAllParked, retryParked, silentLogger } f
 import { Publisher } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore, MySqlPublicationLog } from '@eventloom/mysql';
 import { KafkaTransport } from './kafka-transport';
+import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
 import { UndecodableMessageError } from '@eventloom/core';
 import { topicFor } from '../topics';
@@ -59,13 +60,10 @@ describe('KafkaTransport (real MariaDB and Kafka)', () => {
     const publisher = await startPublisher({ pool: db.pool, tablePrefix: prefix, kafka: { brokers }, topicPrefix, logger: silentLogger, pollIntervalMs: 10 });
     const deadLetters = await new MySqlDeadLetterStore({ pool: db.pool, tablePrefix: prefix }).ready();
     const transport = (options: { holdBackAfterPark?: boolean } = {}) =>
-      new KafkaTransport({
+      testTransport({
         brokers,
         topicPrefix,
-        groupIdPrefix: topicPrefix,
         publication: publisher,
-        logger: silentLogger,
-        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
         ...options,
       });
     const eventloom = new Eventloom({

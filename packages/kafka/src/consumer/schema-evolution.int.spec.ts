@@ -3,7 +3,7 @@ import { Publisher } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore } from '@eventloom/mysql';
 import { createEventsTable, createTestDatabase, deleteTopics, eventually, TestDatabase, testAdmin, uniqueTopicPrefix, brokers } from '@eventloom/test-support';
 import { newId } from '@eventloom/core/spi';
-import { KafkaTransport } from './kafka-transport';
+import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
 import { insertEvents, TestEvent } from '../../test/events';
 import { unusedEventStore } from '../../test/model';
@@ -82,13 +82,10 @@ describe('schema evolution through a Kafka subscription (real MariaDB and Kafka)
 
     eventloom = new Eventloom({
       eventStore: unusedEventStore,
-      transport: new KafkaTransport({
+      transport: testTransport({
         brokers,
         topicPrefix,
-        groupIdPrefix: topicPrefix,
         publication: publisher,
-        logger: silentLogger,
-        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
       }),
       deadLetters,
       logger: silentLogger,

@@ -1,7 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { Eventloom, silentLogger } from '@eventloom/core';
 import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
-import { KafkaTransport } from '../consumer/kafka-transport';
+import { testTransport } from '../../test/test-transport';
 import { MySqlPublicationLog } from '@eventloom/mysql';
 import { topicFor } from '../topics';
 import { Headers } from '../wire/headers';
@@ -70,9 +70,8 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
     const recorder = new Recorder();
     const eventloom = new Eventloom({
       eventStore: unusedEventStore,
-      transport: new KafkaTransport({
-        brokers, topicPrefix: prefix, groupIdPrefix: prefix, publication, logger: silentLogger,
-        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
+      transport: testTransport({
+        brokers, topicPrefix: prefix, publication,
       }),
       deadLetters: new InMemoryDeadLetterStore(),
       logger: silentLogger,

@@ -28,7 +28,7 @@ export interface KafkaSinkOptions extends Omit<KafkaTopologyOptions, 'groupIdPre
  * idempotent producer in ./producer (kafkajs's record encoding was most of the
  * publisher's CPU; kafkajs's admin client still gives the metadata). Creates
  * the topics it has not seen. send() resolves once Kafka acknowledged all.
- * An event's `metadataJson`, when the store gave it, is sent as is.
+ * An event's `metadataJson`, when the store gave it, is turned into wire metadata once per run of events sharing it.
  */
 export class KafkaSink implements PublicationSink {
   readonly brokers: string[];

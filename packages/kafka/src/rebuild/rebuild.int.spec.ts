@@ -2,6 +2,7 @@ import { Eventloom, silentLogger } from '@eventloom/core';
 import { Publisher, sleep } from '@eventloom/core/spi';
 import { MySqlDeadLetterStore, MySqlEventStore, MySqlPublicationLog, MySqlRebuildMarks } from '@eventloom/mysql';
 import { KafkaTransport } from '../consumer/kafka-transport';
+import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
 import { topicFor } from '../topics';
 import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
@@ -29,9 +30,8 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
     const eventStore = new MySqlEventStore({ url: db.url });
     return new Eventloom({
       eventStore,
-      transport: new KafkaTransport({
-        brokers, topicPrefix, groupIdPrefix: topicPrefix, rebuildMarks: marks, publication: log, logger: silentLogger,
-        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500, rebalanceTimeout: 3_000 },
+      transport: testTransport({
+        brokers, topicPrefix, rebuildMarks: marks, publication: log,
       }),
       deadLetters: MySqlDeadLetterStore.of(eventStore),
       logger: silentLogger,
