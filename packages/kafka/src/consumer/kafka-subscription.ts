@@ -15,6 +15,7 @@ import {
 } from '@eventloom/core/spi';
 import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
+import { whileTopicsSettle } from '../while-topics-settle';
 import { Decoded, decodeRecord } from '../wire/published-event-codec';
 import { decodeTramMessage } from '../wire/tram-message-codec';
 import { HandledVersions } from './handled-versions';
@@ -104,7 +105,7 @@ export class KafkaSubscription implements Subscription {
     this.consumer.on(CRASH, ({ payload }) => {
       if (!payload.restart) this.rejoinAfterCrash(payload.error);
     });
-    await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+    await whileTopicsSettle(() => this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true }));
     await this.runConsumer();
     const timeout = this.deps.options.joinTimeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
@@ -145,7 +146,7 @@ export class KafkaSubscription implements Subscription {
       void (async () => {
         try {
           await this.consumer.connect();
-          await this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true });
+          await whileTopicsSettle(() => this.consumer.subscribe({ topics: [...this.topics], fromBeginning: true }));
           await this.runConsumer();
         } catch (error) {
           await this.consumer.disconnect().catch(() => undefined);
@@ -192,7 +193,7 @@ export class KafkaSubscription implements Subscription {
     await this.deps.options.publication?.published();
     const targets = new Map<string, number>();
     for (const topic of this.topics) {
-      for (const p of await this.deps.admin.fetchTopicOffsets(topic)) targets.set(`${topic}:${p.partition}`, Number(p.high));
+      for (const p of await whileTopicsSettle(() => this.deps.admin.fetchTopicOffsets(topic))) targets.set(`${topic}:${p.partition}`, Number(p.high));
     }
     for (;;) {
       if (this.closing) return;
