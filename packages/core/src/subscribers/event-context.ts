@@ -43,27 +43,82 @@ export function eventContext<E>(
   repository: AggregateRepository,
   batch?: DeliveryBatch,
 ): EventContext<E> {
-  const triggeringEvent = { eventId: envelope.eventId, metadata: envelope.metadata };
+  return new HandlerContext(envelope, subscriberId, attempt, repository, batch);
+}
+
+/**
+ * One per handled event, so built cheaply: fields copied one by one into one
+ * shape shared by every context (a spread of the envelope and two closures per
+ * event cost ~9% of a view's catch-up), the command helpers on the prototype,
+ * bound only when a handler asks for them (a view never does).
+ */
+class HandlerContext<E> implements EventContext<E> {
+  readonly event: E;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+  readonly version: number;
+  readonly triggeringEventId?: string;
+  readonly metadata: EventEnvelope<E>['metadata'];
+  readonly timestamp: Date;
+  readonly position?: number;
+  readonly batch?: DeliveryBatch;
+  // Private fields: a spread of the context (`{ ...ctx, subscriberId }`) copies the envelope, not the plumbing.
+  readonly #repository: AggregateRepository;
   // A handler that runs again sends the same commands in the same order, so the nth command gets the same key.
-  let commands = 0;
-  const nextKey = () => {
-    const n = commands++;
-    return n === 0 ? `${envelope.eventId}:${subscriberId}` : `${envelope.eventId}:${subscriberId}#${n}`;
-  };
-  return {
-    ...envelope,
-    subscriberId,
-    attempt,
-    ...(batch && { batch }),
-    update: (cls, id, command, options) => repository.update(cls, id, command, { ...options, triggeringEvent, idempotencyKey: nextKey() }),
-    create: (cls, command, options) => {
-      const idempotencyKey = nextKey();
-      return repository.create(cls, command, {
-        ...options,
-        id: options?.id ?? derivedId(idempotencyKey, aggregateDefinition(cls).type),
-        triggeringEvent,
-        idempotencyKey,
-      });
-    },
-  };
+  #commands = 0;
+
+  constructor(
+    envelope: EventEnvelope<E>,
+    readonly subscriberId: string,
+    readonly attempt: number,
+    repository: AggregateRepository,
+    batch: DeliveryBatch | undefined,
+  ) {
+    this.#repository = repository;
+    this.event = envelope.event;
+    this.eventId = envelope.eventId;
+    this.eventType = envelope.eventType;
+    this.aggregateType = envelope.aggregateType;
+    this.aggregateId = envelope.aggregateId;
+    this.version = envelope.version;
+    this.triggeringEventId = envelope.triggeringEventId;
+    this.metadata = envelope.metadata;
+    this.timestamp = envelope.timestamp;
+    this.position = envelope.position;
+    this.batch = batch;
+  }
+
+  // Getters, so `const { update } = ctx` works as it did when these were closures.
+  get update(): EventContext<E>['update'] {
+    return (cls, id, command, options) => this.updateAggregate(cls, id, command, options);
+  }
+
+  get create(): EventContext<E>['create'] {
+    return (cls, command, options) => this.createAggregate(cls, command, options);
+  }
+
+  private updateAggregate<A extends object>(cls: Class<A>, id: string, command: object, options?: ContextCommandOptions): Promise<ChangedAggregate<A>> {
+    return this.#repository.update(cls, id, command, { ...options, triggeringEvent: this.triggeringEvent(), idempotencyKey: this.nextKey() });
+  }
+
+  private createAggregate<A extends object>(cls: Class<A>, command: object, options?: ContextCommandOptions): Promise<ChangedAggregate<A>> {
+    const idempotencyKey = this.nextKey();
+    return this.#repository.create(cls, command, {
+      ...options,
+      id: options?.id ?? derivedId(idempotencyKey, aggregateDefinition(cls).type),
+      triggeringEvent: this.triggeringEvent(),
+      idempotencyKey,
+    });
+  }
+
+  private triggeringEvent() {
+    return { eventId: this.eventId, metadata: this.metadata };
+  }
+
+  private nextKey(): string {
+    const n = this.#commands++;
+    return n === 0 ? `${this.eventId}:${this.subscriberId}` : `${this.eventId}:${this.subscriberId}#${n}`;
+  }
 }
