@@ -10,7 +10,7 @@ import { OrderHistoryStore } from '../views/order-history/order-history.store';
 import { OrderHistorySubscriber } from '../views/order-history/order-history.subscriber';
 import { orderHistoryRoutes } from '../views/order-history/order-history.routes';
 import { CustomerCommandHandlers } from './customer-command-handlers';
-import { cancelOrderSaga, createOrderSaga } from './order-sagas';
+import { startOrderSagas } from './order-sagas';
 import { orchestratedOrderRoutes } from './orchestrated-order.routes';
 import { OrdersTable } from './orders-table';
 
@@ -43,8 +43,7 @@ export async function startOrchestratedApp<Tx>(services: OrchestratedServices<Tx
   const { eventloom, messaging, orders, orderHistory } = services;
   await eventloom.subscribe(new OrderHistorySubscriber(orderHistory)); // outbox events look like any other
   if (options.customerCommands !== false) await messaging.handleCommands(new CustomerCommandHandlers());
-  const createOrder = await messaging.sagas(createOrderSaga(orders, options));
-  const cancelOrder = await messaging.sagas(cancelOrderSaga<Tx>());
+  const { createOrder, cancelOrder } = await startOrderSagas(messaging, orders, options);
   const { repository } = eventloom;
   const customerExists = async (id: string) => (await repository.findOptional(Customer, id)) !== undefined;
   const api = await jsonApi((app) => {

@@ -1,4 +1,4 @@
-import { defineSaga, LocalContext } from '@eventloom/core';
+import { defineSaga, LocalContext, Messaging } from '@eventloom/core';
 import { Money } from '../shared/money';
 import { OrderApproved, OrderRejected } from '../orders/order.events';
 import { CreditLimitExceededReply, CUSTOMER_SERVICE, ReleaseCreditCommand, ReserveCreditCommand } from './credit-messages';
@@ -64,4 +64,11 @@ function reserveCreditTimeoutMs(value: string): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms <= 0) throw new Error(`RESERVE_CREDIT_TIMEOUT_MS must be a whole number of milliseconds above 0, got '${value}'.`);
   return ms;
+}
+
+/** Starts the order service's two saga managers on its messaging. */
+export async function startOrderSagas<Tx>(messaging: Messaging<Tx>, orders: OrdersTable<Tx>, options: CreateOrderSagaOptions = {}) {
+  const createOrder = await messaging.sagas(createOrderSaga(orders, options));
+  const cancelOrder = await messaging.sagas(cancelOrderSaga<Tx>());
+  return { createOrder, cancelOrder };
 }
