@@ -37,13 +37,13 @@ export async function runRefusedCancelScenario(urls: ScenarioUrls): Promise<void
  * GET shows the saga awaiting ReserveCreditCommand, then the deadline rejects
  * the order with the reason.
  */
-export async function runTimeoutScenario(urls: ScenarioUrls, reserveCreditTimeoutMs: number): Promise<void> {
+export async function runTimeoutScenario(urls: ScenarioUrls, reserveCreditTimeoutMs: number): Promise<{ customerId: string; orderId: string }> {
   const { body: customer } = await call(urls.customers, 'POST', '/customers', { name: 'Unanswered', creditLimit: { amount: 1000 } });
   const { body: order } = await call(urls.orders, 'POST', '/orders', { customerId: customer.customerId, orderTotal: { amount: 10 } });
   const pending = await call(urls.orders, 'GET', `/orders/${order.orderId}`);
   expect(pending.body).toMatchObject({
     state: 'PENDING',
-    saga: { type: 'CreateOrderSaga', status: 'RUNNING', step: 2, steps: 3, compensating: false, awaiting: { channel: 'customerService', command: 'ReserveCreditCommand', deadline: expect.any(String) } },
+    saga: { type: 'CreateOrderSaga', status: 'RUNNING', step: 3, steps: 4, compensating: false, awaiting: { channel: 'customerService', command: 'ReserveCreditCommand', deadline: expect.any(String) } },
   });
   const rejected = await eventually(() => call(urls.orders, 'GET', `/orders/${order.orderId}`), (r) => r.body.state !== 'PENDING', reserveCreditTimeoutMs + 20_000);
   expect(rejected.body).toEqual({
@@ -51,6 +51,7 @@ export async function runTimeoutScenario(urls: ScenarioUrls, reserveCreditTimeou
     customerId: customer.customerId,
     orderTotal: { amount: 10 },
     state: 'REJECTED',
-    rejectionReason: `no answer from the customer service: step 2 (ReserveCreditCommand to 'customerService') got no reply within ${reserveCreditTimeoutMs} ms`,
+    rejectionReason: `no answer from the customer service: step 3 (ReserveCreditCommand to 'customerService') got no reply within ${reserveCreditTimeoutMs} ms`,
   });
+  return { customerId: customer.customerId, orderId: order.orderId };
 }

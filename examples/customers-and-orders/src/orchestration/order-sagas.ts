@@ -23,6 +23,12 @@ export interface CreateOrderSagaOptions {
  * Reserve credit on the customer service, then approve the order; a refusal
  * or no answer in time rejects it, with the reason. The order row is written,
  * and OrderCreated published, in the transaction that starts the saga.
+ *
+ * Compensating, the order is rejected first (at once, whether or not the
+ * customer service is up), then the credit released: after a timeout the
+ * reservation may still happen (the command waits in the channel for a dead
+ * customer service), and the release, sent after it with the same partition
+ * key, undoes it; a Customer refuses to reserve for an order it released.
  */
 export function createOrderSaga<Tx>(orders: OrdersTable<Tx>, options: CreateOrderSagaOptions = {}) {
   const settle = async (data: CreateOrderSagaData, ctx: LocalContext<Tx>, approved: boolean) => {
@@ -33,6 +39,9 @@ export function createOrderSaga<Tx>(orders: OrdersTable<Tx>, options: CreateOrde
     await ctx.outbox.publishEvent('Order', data.orderId, approved ? new OrderApproved(data.customerId) : new OrderRejected(data.customerId, rejectionReason!));
   };
   return defineSaga<CreateOrderSagaData, Tx>('CreateOrderSaga')
+    .step()
+    .invokeLocal(() => undefined)
+    .withCompensation(CUSTOMER_SERVICE, (data) => new ReleaseCreditCommand(data.customerId, data.orderId))
     .step()
     .invokeLocal(() => undefined)
     .withCompensation((data, ctx) => settle(data, ctx, false))
