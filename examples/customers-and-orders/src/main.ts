@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import { embeddedEventloom } from '@eventloom/in-memory';
 import { startApp } from './app';
 import { startOrchestratedApp } from './orchestration/orchestrated-app';
+import { startMySqlOrchestratedApp } from './orchestration/mysql-orchestrated-app';
+import { InMemoryOrdersTable } from './orchestration/in-memory-orders-table';
+import { embeddedMessaging } from '@eventloom/in-memory';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
 import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
@@ -21,16 +24,19 @@ async function main(): Promise<void> {
     throw new Error(`SAGA_STYLE must be 'choreography' (the default) or 'orchestration', got '${sagaStyle}'.`);
   }
   let app;
-  if (sagaStyle === 'orchestration') {
-    if (mysqlUrl) throw new Error('SAGA_STYLE=orchestration runs embedded only so far; unset EVENTLOOM_MYSQL_URL.');
-    app = await startOrchestratedApp(embeddedEventloom(), new InMemoryOrderHistoryStore(), port);
+  const runtime = mysqlUrl ? await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS, topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined }) : undefined;
+  const via = runtime?.delivery === 'kafka' ? `through Kafka at ${process.env.KAFKA_BROKERS}` : 'in process';
+  if (sagaStyle === 'orchestration' && runtime) {
+    app = await startMySqlOrchestratedApp(runtime, port);
+    console.log(`Customers & Orders (MySQL ${runtime.store.url}, orchestrated sagas, messages delivered ${via}) listening on ${app.url}`);
+  } else if (sagaStyle === 'orchestration') {
+    const eventloom = embeddedEventloom();
+    app = await startOrchestratedApp({ eventloom, messaging: embeddedMessaging(eventloom), orders: new InMemoryOrdersTable(), orderHistory: new InMemoryOrderHistoryStore() }, port);
     console.log(`Customers & Orders (embedded, in memory, orchestrated sagas) listening on ${app.url}`);
-  } else if (mysqlUrl) {
-    const runtime = await mysqlRuntime({ mysqlUrl, brokers: process.env.KAFKA_BROKERS, topicNaming: process.env.EVENTLOOM_TOPIC_NAMING as TopicNaming | undefined });
+  } else if (runtime) {
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close(), runtime.metrics);
-    const via = runtime.delivery === 'kafka' ? `through Kafka at ${process.env.KAFKA_BROKERS}` : 'in process';
     console.log(`Customers & Orders (MySQL ${runtime.store.url}, events delivered ${via}) listening on ${app.url}`);
   } else {
     const metrics = new EventloomMetrics();

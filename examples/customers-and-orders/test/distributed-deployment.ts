@@ -31,30 +31,14 @@ export interface DeploymentOptions {
  * share the servers); resolves once it printed its ready line.
  */
 export async function startDistributed(options: DeploymentOptions = {}): Promise<DistributedDeployment> {
-  const run = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const server = (options.mysqlServer ?? process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
-  const base = await threeFreePorts();
-  const child = fork(startAll, {
-    env: {
-      ...process.env,
-      PORT: String(base),
-      EVENTLOOM_MYSQL_SERVER: server,
-      KAFKA_BROKERS: options.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      EVENTLOOM_DATABASE_PREFIX: `${run}_`,
-      EVENTLOOM_TOPIC_PREFIX: `${run}.`,
-      EVENTLOOM_GROUP_PREFIX: `${run}.`,
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const plan = await deploymentPlan(options);
+  const child = fork(startAll, { env: { ...plan.env, PORT: String(plan.base) }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const stop = async () => {
     await stopped(child);
-    const connection = await mysql.createConnection(server);
-    for (const db of ['customers', 'orders', 'order_history']) await connection.query(`DROP DATABASE IF EXISTS \`${run}_${db}\``);
-    await connection.end();
+    await plan.dropDatabases();
   };
   const timeoutMs = options.readyTimeoutMs ?? 90_000;
   try {
@@ -75,16 +59,46 @@ export async function startDistributed(options: DeploymentOptions = {}): Promise
     await stop();
     throw error;
   }
+  return { urls: plan.urls, output: () => output, databaseOf: plan.databaseOf, stop };
+}
+
+/** Where a deployment runs: its three ports, its databases, topics and groups, and the environment its services get. */
+export interface DeploymentPlan {
+  readonly base: number;
+  readonly env: NodeJS.ProcessEnv;
+  readonly urls: ScenarioUrls;
+  databaseOf(service: 'customers' | 'orders' | 'order_history'): string;
+  dropDatabases(): Promise<void>;
+}
+
+/** Names unique by time and randomness (other runs share the servers), and three free ports. */
+export async function deploymentPlan(options: DeploymentOptions = {}): Promise<DeploymentPlan> {
+  const run = `e2e${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const server = (options.mysqlServer ?? process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+  const base = await threeFreePorts();
   const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
+    base,
+    env: {
+      ...process.env,
+      EVENTLOOM_MYSQL_SERVER: server,
+      KAFKA_BROKERS: options.brokers ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+      EVENTLOOM_DATABASE_PREFIX: `${run}_`,
+      EVENTLOOM_TOPIC_PREFIX: `${run}.`,
+      EVENTLOOM_GROUP_PREFIX: `${run}.`,
+      ...options.env,
+    },
     urls: { customers: url(base), views: url(base + 1), orders: url(base + 2) },
-    output: () => output,
     databaseOf: (service) => `${run}_${service}`,
-    stop,
+    async dropDatabases() {
+      const connection = await mysql.createConnection(server);
+      for (const db of ['customers', 'orders', 'order_history']) await connection.query(`DROP DATABASE IF EXISTS \`${run}_${db}\``);
+      await connection.end();
+    },
   };
 }
 
-function stopped(child: ChildProcess): Promise<void> {
+export function stopped(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());

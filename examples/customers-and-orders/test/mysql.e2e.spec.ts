@@ -1,28 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
-import { silentLogger } from '@eventloom/core';
 import { RunningApp, startApp } from '../src/app';
 import { scrapeMetrics } from './metrics-scrape';
 import { call, eventually } from './http-client';
-import { mysqlRuntime } from '../src/runtime/mysql-runtime';
 import { MySqlOrderHistoryStore } from '../src/views/order-history/mysql-order-history.store';
 import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { DELIVERIES, mysqlRun } from './mysql-run';
 
-// `EVENTLOOM_MYSQL_URL=... npm start`: one process, aggregates and view in MySQL; events delivered
-// in process, or through Kafka with KAFKA_BROKERS.
-const server = (process.env.EVENTLOOM_MYSQL_SERVER ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
-
-describe.each([
-  ['in process', undefined],
-  ['through Kafka', process.env.KAFKA_BROKERS ?? '127.0.0.1:9092'],
-])('Customers & Orders in one process on MySQL, events delivered %s', (_delivery, brokers) => {
-  const run = `e2e_single_${brokers ? 'kafka' : 'local'}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+describe.each(DELIVERIES)('Customers & Orders in one process on MySQL, events delivered %s', (_delivery, brokers) => {
+  const run = mysqlRun('single', brokers);
   let app: RunningApp;
   let urls: ScenarioUrls;
 
   beforeAll(async () => {
-    const runtime = await mysqlRuntime({ mysqlUrl: `${server}/${run}`, brokers, topicPrefix: `${run}.`, groupIdPrefix: `${run}.`, logger: silentLogger });
-    expect(runtime.delivery).toBe(brokers ? 'kafka' : 'in-process');
+    const runtime = await run.runtime();
     const orderHistory = new MySqlOrderHistoryStore(runtime.views);
     await orderHistory.migrate();
     app = await startApp(runtime.eventloom, orderHistory, 0, () => runtime.close(), runtime.metrics);
@@ -31,9 +20,7 @@ describe.each([
 
   afterAll(async () => {
     await app?.close();
-    const connection = await mysql.createConnection(server);
-    await connection.query(`DROP DATABASE IF EXISTS \`${run}\``);
-    await connection.end();
+    await run.drop();
   }, 60_000);
 
   it('runs the credit scenario with the same REST behaviour as embedded mode', async () => {

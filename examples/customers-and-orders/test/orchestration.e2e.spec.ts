@@ -1,17 +1,24 @@
-import { embeddedEventloom } from '@eventloom/in-memory';
+import { embeddedEventloom, embeddedMessaging } from '@eventloom/in-memory';
 import { silentLogger } from '@eventloom/core';
 import { RunningApp } from '../src/app';
-import { startOrchestratedApp } from '../src/orchestration/orchestrated-app';
+import { OrchestratedAppOptions, startOrchestratedApp } from '../src/orchestration/orchestrated-app';
+import { InMemoryOrdersTable } from '../src/orchestration/in-memory-orders-table';
 import { InMemoryOrderHistoryStore } from '../src/views/order-history/in-memory-order-history.store';
-import { call, eventually } from './http-client';
 import { runCreditScenario, runRoutingScenario, runValidationScenario, ScenarioUrls } from './scenario';
+import { runConcurrentOrdersScenario, runRefusedCancelScenario, runTimeoutScenario } from './orchestration-scenarios';
+
+async function startEmbedded(options: OrchestratedAppOptions = {}): Promise<RunningApp> {
+  const eventloom = embeddedEventloom({ logger: silentLogger });
+  const services = { eventloom, messaging: embeddedMessaging(eventloom, { logger: silentLogger }), orders: new InMemoryOrdersTable(), orderHistory: new InMemoryOrderHistoryStore() };
+  return startOrchestratedApp(services, 0, options);
+}
 
 describe('Customers & Orders over HTTP, SAGA_STYLE=orchestration, embedded', () => {
   let app: RunningApp;
   let urls: ScenarioUrls;
 
   beforeEach(async () => {
-    app = await startOrchestratedApp(embeddedEventloom({ logger: silentLogger }), new InMemoryOrderHistoryStore(), 0);
+    app = await startEmbedded();
     urls = { customers: app.url, orders: app.url, views: app.url };
   });
   afterEach(() => app.close());
@@ -29,24 +36,21 @@ describe('Customers & Orders over HTTP, SAGA_STYLE=orchestration, embedded', () 
   });
 
   it('approves exactly 10 of 50 concurrent orders of 100 against a limit of 1000', async () => {
-    const { body } = await call(app.url, 'POST', '/customers', { name: 'Busy', creditLimit: { amount: 1000 } });
-    const orders = await Promise.all(
-      Array.from({ length: 50 }, () => call(app.url, 'POST', '/orders', { customerId: body.customerId, orderTotal: { amount: 100 } })),
-    );
-    const states = await Promise.all(
-      orders.map((o) => eventually(() => call(app.url, 'GET', `/orders/${o.body.orderId}`), (r) => r.body.state !== 'PENDING').then((r) => r.body.state)),
-    );
-    expect(states.filter((s) => s === 'APPROVED')).toHaveLength(10);
-    expect(states.filter((s) => s === 'REJECTED')).toHaveLength(40);
-    expect((await call(app.url, 'GET', `/customers/${body.customerId}`)).body.availableCredit).toEqual({ amount: 0 });
+    await runConcurrentOrdersScenario(urls);
   });
 
   it('refuses to cancel an order that was rejected, and changes nothing', async () => {
-    const { body: customer } = await call(app.url, 'POST', '/customers', { name: 'Low', creditLimit: { amount: 10 } });
-    const { body: order } = await call(app.url, 'POST', '/orders', { customerId: customer.customerId, orderTotal: { amount: 50 } });
-    const rejected = await eventually(() => call(app.url, 'GET', `/orders/${order.orderId}`), (r) => r.body.state === 'REJECTED');
-    expect(rejected.body.rejectionReason).toBe('insufficient credit: order total 50, available 10');
-    expect((await call(app.url, 'POST', `/orders/${order.orderId}/cancel`)).status).toBe(409);
-    expect((await call(app.url, 'GET', `/orders/${order.orderId}`)).body.state).toBe('REJECTED');
+    await runRefusedCancelScenario(urls);
   });
+});
+
+describe('SAGA_STYLE=orchestration, embedded, with the customer service answering no commands', () => {
+  it("shows the saga awaiting the customer service, then rejects the order with the timeout's reason", async () => {
+    const app = await startEmbedded({ customerCommands: false, reserveCreditTimeoutMs: 1_500 });
+    try {
+      await runTimeoutScenario({ customers: app.url, orders: app.url, views: app.url }, 1_500);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 });

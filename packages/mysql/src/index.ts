@@ -4,6 +4,8 @@ export { createDatabaseIfMissing, createMySqlPool } from './connection';
 export type { MySqlSource } from './connection';
 export { migrate, SCHEMA_VERSION, schemaVersion } from './schema/migrations';
 export type { MigrateOptions, MigrationResult } from './schema/migrations';
+export { APPLICATION_MIGRATIONS_TABLE, migrateApplication } from './schema/application-migrations';
+export type { ApplicationMigration, ApplicationMigrationOptions } from './schema/application-migrations';
 export { MySqlViews, mysqlViews, withProcessedEvent } from './views/processed-events';
 export type { ProcessedEventKey, ProcessedEventOptions, ViewUpdateContext, ViewUpdateOutcome } from './views/processed-events';
 export * from './errors';

@@ -15,7 +15,14 @@ export function serviceConfig(database: string, defaultPort: number) {
     groupIdPrefix: process.env.EVENTLOOM_GROUP_PREFIX,
     // How long the order service looks for a customer its replica has not seen yet (read-your-writes).
     replicaWaitMs: milliseconds('REPLICA_WAIT_MS', process.env.REPLICA_WAIT_MS ?? '10000'),
+    sagaStyle: sagaStyle(process.env.SAGA_STYLE ?? 'choreography'),
   };
+}
+
+/** SAGA_STYLE: 'choreography' (events and workflows, the default) or 'orchestration' (commands, replies and sagas). */
+export function sagaStyle(value: string): 'choreography' | 'orchestration' {
+  if (value === 'choreography' || value === 'orchestration') return value;
+  throw new Error(`SAGA_STYLE must be 'choreography' (the default) or 'orchestration', got '${value}'.`);
 }
 
 function milliseconds(name: string, value: string): number {

@@ -1,6 +1,7 @@
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import path from 'node:path';
 import { sleep } from '@eventloom/core/spi';
+import { sagaStyle } from './service-config';
 
 /**
  * `npm run start:distributed`: makes sure MariaDB and a Kafka broker answer
@@ -8,10 +9,14 @@ import { sleep } from '@eventloom/core/spi';
  * processes, each with its own database and an in-process publisher, and
  * says so once all three answer GET /health/ready. PORT moves them: the
  * customer service listens on PORT (default 8081), the view on PORT+1, the
- * orders on PORT+2.
+ * orders on PORT+2. SAGA_STYLE=orchestration: the order service keeps an
+ * `orders` table and sagas, and commands the customer service over Kafka.
  */
-if ((process.env.SAGA_STYLE ?? 'choreography') !== 'choreography') {
-  console.error(`SAGA_STYLE=${process.env.SAGA_STYLE}: the distributed example runs the choreography only so far (orchestration runs embedded: SAGA_STYLE=orchestration npm start).`);
+let style: string;
+try {
+  style = sagaStyle(process.env.SAGA_STYLE ?? 'choreography');
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 const root = path.resolve(__dirname, '..', '..', '..', '..');
@@ -68,5 +73,5 @@ async function ready(url: string): Promise<void> {
 void Promise.all(services.map(({ port }) => ready(`http://127.0.0.1:${port}`))).then(() => {
   if (stopping) return;
   const where = services.map(({ what, port }) => `${what} on :${port}`).join(', ');
-  console.log(`Customers & Orders, distributed, ready: ${where}`);
+  console.log(`Customers & Orders, distributed, ready (${style}): ${where}`);
 });

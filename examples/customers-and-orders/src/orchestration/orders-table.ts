@@ -1,4 +1,3 @@
-import { InMemoryTable, InMemoryTransaction } from '@eventloom/in-memory';
 import { OrderState } from '../orders/order.aggregate';
 
 /** An order as the orchestrated order service keeps it: a row of a plain table, no event sourcing. */
@@ -10,20 +9,16 @@ export interface OrderRow {
   readonly rejectionReason?: string;
 }
 
-/** The `orders` table, written in the service's transactions (in memory when embedded). */
-export class OrdersTable {
-  private readonly rows = new InMemoryTable<OrderRow>();
-
-  find(orderId: string): OrderRow | undefined {
-    return this.rows.get(orderId);
-  }
-
+/**
+ * The `orders` table, written in the service's transactions (`Tx`: the one
+ * its outbox messages and saga instances are written in), in memory when
+ * embedded and in MySQL otherwise.
+ */
+export interface OrdersTable<Tx> {
+  /** The committed row, outside any transaction. */
+  find(orderId: string): Promise<OrderRow | undefined>;
   /** Reads a row and locks it until `tx` ends. */
-  lock(tx: InMemoryTransaction, orderId: string): Promise<OrderRow | undefined> {
-    return this.rows.lock(tx, orderId);
-  }
-
-  put(tx: InMemoryTransaction, row: OrderRow): void {
-    this.rows.put(tx, row.orderId, row);
-  }
+  lock(tx: Tx, orderId: string): Promise<OrderRow | undefined>;
+  /** Inserts the row, or overwrites the one with its id. */
+  put(tx: Tx, row: OrderRow): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface MySqlRuntime {
   readonly delivery: 'kafka' | 'in-process';
   /** The service's metrics: its Eventloom's and its publisher's (serve them with metricsRoutes). */
   readonly metrics: EventloomMetrics;
+  /** Where the runtime logs; hand it to what runs beside it (messaging). */
+  readonly logger: Logger;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function mysqlRuntime(options: MySqlRuntimeOptions): Promise<MySqlR
     views: mysqlViews(store),
     delivery: options.brokers ? 'kafka' : 'in-process',
     metrics,
+    logger,
     async close() {
       // The publisher and the subscriptions share the store's pool: stop them before it closes.
       await stopPublisher();

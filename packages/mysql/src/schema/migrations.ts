@@ -13,7 +13,7 @@ interface Migration {
 }
 
 // utf8mb4_bin: ids and type names compare exactly (no case folding), as in every other back end.
-const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC';
+export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC';
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -198,6 +198,80 @@ export interface MigrationResult {
  */
 export async function migrate(target: string | Pool, options: MigrateOptions = {}): Promise<MigrationResult> {
   const tables = tableNames(options.tablePrefix ?? '');
+  return onConnection(target, options, (connection) => migrateOn(connection, tables, options));
+}
+
+async function migrateOn(connection: Connection, tables: TableNames, options: MigrateOptions): Promise<MigrationResult> {
+  return runMigrations(connection, {
+    lockKey: tables.prefix,
+    what: `table prefix '${tables.prefix}'`,
+    lockTimeoutSeconds: options.lockTimeoutSeconds,
+    ledger: {
+      create: `CREATE TABLE IF NOT EXISTS ${tables.migrations} (
+        version INT NOT NULL,
+        name VARCHAR(255) NOT NULL,
+        applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+        PRIMARY KEY (version)
+      ) ${TABLE_OPTIONS}`,
+      applied: [`SELECT version FROM ${tables.migrations}`, []],
+      record: (m) => [`INSERT IGNORE INTO ${tables.migrations} (version, name) VALUES (?, ?)`, [m.version, m.name]],
+    },
+    migrations: MIGRATIONS.map((m) => ({ version: m.version, name: m.name, statements: m.statements(tables) })),
+  });
+}
+
+/** A migration with its statements written out, for the runner below. */
+export interface RunnableMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+/** Where a run records the versions it applied: the framework's table, or an application component's rows. */
+export interface MigrationLedger {
+  readonly create: string;
+  readonly applied: readonly [string, readonly (string | number)[]];
+  readonly record: (migration: RunnableMigration) => readonly [string, readonly (string | number)[]];
+}
+
+/**
+ * The one migration runner, for the framework's tables and the applications'
+ * own: under a server-wide named lock (per database and `lockKey`), applies
+ * in order each migration its ledger has not recorded, and records it.
+ */
+export async function runMigrations(
+  connection: Connection,
+  run: { readonly lockKey: string; readonly what: string; readonly lockTimeoutSeconds?: number; readonly ledger: MigrationLedger; readonly migrations: readonly RunnableMigration[] },
+): Promise<MigrationResult> {
+  const [[{ database }]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS `database`');
+  if (!database) throw new MySqlConfigError('migrate needs a database: name one in the URL path, e.g. mysql://root@127.0.0.1:3306/orders.');
+  const lock = `eventloom_migrate_${createHash('sha1').update(`${database}\u0000${run.lockKey}`).digest('hex')}`;
+  const timeout = run.lockTimeoutSeconds ?? 60;
+  const [[{ acquired }]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lock, timeout]);
+  if (acquired !== 1) {
+    throw new EventloomError(`Another migration of '${database}' (${run.what}) held the lock for over ${timeout} s.`);
+  }
+  try {
+    await connection.query(run.ledger.create);
+    const [rows] = await connection.query<RowDataPacket[]>(run.ledger.applied[0], [...run.ledger.applied[1]]);
+    const done = new Set(rows.map((row) => Number(row.version)));
+    const applied: number[] = [];
+    for (const migration of run.migrations) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements) await connection.query(statement);
+      const [sql, values] = run.ledger.record(migration);
+      await connection.execute(sql, [...values]);
+      applied.push(migration.version);
+    }
+    return { applied, version: run.migrations.length ? run.migrations[run.migrations.length - 1].version : 0 };
+  } finally {
+    // Ending the connection releases the lock too; do not let a failed release hide the real error.
+    await connection.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
+  }
+}
+
+/** Runs `work` on a connection to `target` (a URL: its own connection, ended after; a pool: one of its connections). */
+export async function onConnection<T>(target: string | Pool, options: Pick<PoolSettings, 'connectionOptions' | 'connectTimeoutMs'>, work: (connection: Connection) => Promise<T>): Promise<T> {
   if (typeof target === 'string') {
     const where = parseMySqlUrl(target);
     let connection: Connection;
@@ -207,50 +281,16 @@ export async function migrate(target: string | Pool, options: MigrateOptions = {
       throw connectionFailure(error, where) ?? error;
     }
     try {
-      return await migrateOn(connection, tables, options);
+      return await work(connection);
     } finally {
       await connection.end();
     }
   }
   const connection: PoolConnection = await target.getConnection();
   try {
-    return await migrateOn(connection, tables, options);
+    return await work(connection);
   } finally {
     connection.release();
-  }
-}
-
-async function migrateOn(connection: Connection, tables: TableNames, options: MigrateOptions): Promise<MigrationResult> {
-  const [[{ database }]] = await connection.query<RowDataPacket[]>('SELECT DATABASE() AS `database`');
-  if (!database) throw new MySqlConfigError('migrate needs a database: name one in the URL path, e.g. mysql://root@127.0.0.1:3306/orders.');
-  const lock = `eventloom_migrate_${createHash('sha1').update(`${database}\u0000${tables.prefix}`).digest('hex')}`;
-  const timeout = options.lockTimeoutSeconds ?? 60;
-  const [[{ acquired }]] = await connection.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS acquired', [lock, timeout]);
-  if (acquired !== 1) {
-    throw new EventloomError(`Another migration of '${database}' (table prefix '${tables.prefix}') held the lock for over ${timeout} s.`);
-  }
-  try {
-    await connection.query(
-      `CREATE TABLE IF NOT EXISTS ${tables.migrations} (
-        version INT NOT NULL,
-        name VARCHAR(255) NOT NULL,
-        applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-        PRIMARY KEY (version)
-      ) ${TABLE_OPTIONS}`,
-    );
-    const [rows] = await connection.query<RowDataPacket[]>(`SELECT version FROM ${tables.migrations}`);
-    const done = new Set(rows.map((row) => Number(row.version)));
-    const applied: number[] = [];
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
-      for (const statement of migration.statements(tables)) await connection.query(statement);
-      await connection.execute(`INSERT IGNORE INTO ${tables.migrations} (version, name) VALUES (?, ?)`, [migration.version, migration.name]);
-      applied.push(migration.version);
-    }
-    return { applied, version: SCHEMA_VERSION };
-  } finally {
-    // Ending the connection releases the lock too; do not let a failed release hide the real error.
-    await connection.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
   }
 }
 
