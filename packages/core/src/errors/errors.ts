@@ -87,6 +87,25 @@ export class DuplicateAggregateError extends EventloomError {
   }
 }
 
+/**
+ * A saga was started with the id of one that already exists. Nothing of the
+ * start was written: the transaction it ran in (with the caller's own rows,
+ * if it was given one) is rolled back.
+ */
+export class DuplicateSagaError extends EventloomError {
+  constructor(
+    readonly sagaType: string,
+    readonly sagaId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Saga ${sagaType} '${sagaId}' already exists; nothing of this start was written. ` +
+        'Start each saga with its own id (omit sagaId to get a new one), or read the existing one with find().',
+      options,
+    );
+  }
+}
+
 export class MissingApplierError extends EventloomError {
   constructor(
     readonly aggregateType: string,

@@ -1,5 +1,6 @@
 import {
   CommandFailed,
+  DuplicateSagaError,
   EventContext,
   EventHandlerMethod,
   EventSubscriber,
@@ -167,6 +168,35 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
       const state = (await sagas.find(sagaId))!;
       expect(state.data).toEqual({ key, seats: 4, held: 4, log: ['open', 'held', 'confirm'] });
       expect(await harness.counters.read(key)).toBe(4);
+    });
+
+    it('refuses a saga started again under an existing id with DuplicateSagaError, writing nothing of that transaction', async () => {
+      await messaging.handleCommands(seatHandlers(harness.counters));
+      const sagaType = unique('Booking');
+      const sagas = await messaging.sagas(bookingSaga<Tx>(sagaType));
+      const key = unique('seats');
+      const sagaId = unique('saga');
+      expect(await sagas.start({ key, seats: 4, log: [] }, { sagaId })).toBe(sagaId);
+      await eventually(async () => (await sagas.find(sagaId))?.status === 'COMPLETED', 'the first saga completes');
+      const businessKey = unique('business');
+      // In the caller's transaction, beside its own row: both roll back, and the second start's HoldSeats is never sent.
+      const inCallersTx = messaging.transaction(async (tx) => {
+        await harness.counters.add(tx, businessKey, 1);
+        await sagas.start({ key, seats: 2, log: [] }, { sagaId, tx });
+      });
+      await expect(inCallersTx).rejects.toThrow(DuplicateSagaError);
+      await expect(inCallersTx).rejects.toThrow(`Saga ${sagaType} '${sagaId}' already exists`);
+      await expect(inCallersTx).rejects.toMatchObject({ sagaType, sagaId });
+      // In a transaction of its own.
+      await expect(sagas.start({ key, seats: 3, log: [] }, { sagaId })).rejects.toThrow(DuplicateSagaError);
+      await messaging.caughtUp();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await messaging.caughtUp();
+      expect(await harness.counters.read(businessKey)).toBe(0);
+      expect(await harness.counters.read(key)).toBe(4);
+      const state = (await sagas.find(sagaId))!;
+      expect(state).toMatchObject({ status: 'COMPLETED', data: { key, seats: 4, held: 4, log: ['open', 'held', 'confirm'] } });
+      expect((await sagas.list()).map((s) => s.sagaId)).toEqual([sagaId]);
     });
 
     it('compensates in reverse order on a failure reply and on a failing local step', async () => {
