@@ -23,8 +23,14 @@ interface Run {
   readonly events: { readonly domainEventSourced: number; readonly domainOutbox: number; readonly commands: number; readonly replies: number };
   /** SHOW GLOBAL STATUS deltas per order (the server is the benchmark's own: nobody else counts). */
   readonly commits: number;
+  /** Com_rollback: transactions that failed, e.g. an append that lost a race and was retried. */
+  readonly rollbacks: number;
   readonly inserts: number;
   readonly updates: number;
+  /** Of `commits`, those of the publisher's sequencer (its lock connection): one per poll, with new rows or none. */
+  readonly publisherCommits: number;
+  /** Of `updates`, the publisher's: positions (sequencer) and published marks (after the sink took them, on the pool). */
+  readonly publisherUpdates: number;
   readonly loadAverage: [number, number];
 }
 
@@ -63,8 +69,12 @@ export async function sagaCostBenchmark(runs: number, orders = Number(process.en
     ['replies written', (r) => r.events.replies, 2],
     ['rows in events table, total', (r) => r.events.domainEventSourced + r.events.domainOutbox + r.events.commands + r.events.replies, 2],
     ['transactions committed (Com_commit)', (r) => r.commits, 2],
+    ["… of which the publisher's sequencer polls", (r) => r.publisherCommits, 2],
+    ["… of which the order's own work", (r) => r.commits - r.publisherCommits, 2],
+    ['transactions rolled back (Com_rollback)', (r) => r.rollbacks, 2],
     ['INSERT statements (Com_insert)', (r) => r.inserts, 2],
     ['UPDATE statements (Com_update)', (r) => r.updates, 2],
+    ["… of which the publisher's (positions, published marks)", (r) => r.publisherUpdates, 2],
     ['orders/s (whole saga, to approved)', (r) => r.ordersPerSecond, 0],
   ];
   const rows = figures.map(([name, pick, digits]) => {
@@ -115,7 +125,8 @@ async function runOnce(serverUrl: string, style: Style, orders: number, callers:
     await messaging?.caughtUp();
     const [lastId] = await scalar(store.pool, 'SELECT COALESCE(MAX(id), 0) AS n FROM events');
     const loadAverage = [os.loadavg()[0], 0] as [number, number];
-    const before = await status(serverUrl);
+    const publisher = await publisherConnection(store.pool, name);
+    const before = await status(serverUrl, name, publisher);
     const started = performance.now();
     let next = 0;
     await Promise.all(
@@ -128,7 +139,7 @@ async function runOnce(serverUrl: string, style: Style, orders: number, callers:
     );
     await untilApproved(store.pool, lastId, orders);
     const millis = performance.now() - started;
-    const after = await status(serverUrl);
+    const after = await status(serverUrl, name, publisher);
     loadAverage[1] = os.loadavg()[0];
     const events = await eventsByKind(store.pool, lastId);
     const per = (n: number) => n / orders;
@@ -139,8 +150,11 @@ async function runOnce(serverUrl: string, style: Style, orders: number, callers:
       ordersPerSecond: (orders / millis) * 1000,
       events: { domainEventSourced: per(events.domainEventSourced), domainOutbox: per(events.domainOutbox), commands: per(events.commands), replies: per(events.replies) },
       commits: per(after.Com_commit - before.Com_commit),
+      rollbacks: per(after.Com_rollback - before.Com_rollback),
       inserts: per(after.Com_insert - before.Com_insert),
       updates: per(after.Com_update - before.Com_update),
+      publisherCommits: per(after.publisherCommits - before.publisherCommits),
+      publisherUpdates: per(after.publisherUpdates - before.publisherUpdates),
       loadAverage,
     };
   } finally {
@@ -184,12 +198,41 @@ async function eventsByKind(pool: Pool, lastId: number) {
   return kinds;
 }
 
-async function status(serverUrl: string): Promise<Record<'Com_commit' | 'Com_insert' | 'Com_update', number>> {
+/** The connection id of the publisher's sequencer: the holder of its named lock (see lockNameFor in @eventloom/mysql). */
+async function publisherConnection(pool: Pool, database: string): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>('SELECT IS_USED_LOCK(?) AS id', [`${database}.eventloom_publisher`]);
+  const id = rows[0].id;
+  if (id === null) throw new Error(`saga-cost: no connection holds the publisher lock of ${database}.`);
+  return Number(id);
+}
+
+type Counters = Record<'Com_commit' | 'Com_rollback' | 'Com_insert' | 'Com_update' | 'publisherCommits' | 'publisherUpdates', number>;
+
+async function status(serverUrl: string, database: string, publisher: number): Promise<Counters> {
   // Autocommit statements are not in Com_commit; a transaction's COMMIT is.
   const connection = await createConnection(serverUrl);
   try {
-    const [rows] = await connection.query<RowDataPacket[]>("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_insert', 'Com_update')");
-    return Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)])) as Record<'Com_commit' | 'Com_insert' | 'Com_update', number>;
+    const [rows] = await connection.query<RowDataPacket[]>("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_commit', 'Com_rollback', 'Com_insert', 'Com_update')");
+    // Com_xxx are not per connection in performance_schema; statement counts by thread are.
+    const [mine] = await connection.query<RowDataPacket[]>(
+      `SELECT s.EVENT_NAME AS name, s.COUNT_STAR AS value FROM performance_schema.events_statements_summary_by_thread_by_event_name s
+         JOIN performance_schema.threads t ON t.THREAD_ID = s.THREAD_ID
+        WHERE t.PROCESSLIST_ID = ? AND s.EVENT_NAME = 'statement/sql/commit'`,
+      [publisher],
+    );
+    // The only UPDATEs of the events table are the publisher's (appends insert): counted by statement text, whichever connection ran them.
+    const statements = async (pattern: string) => {
+      const [sum] = await connection.query<RowDataPacket[]>(
+        'SELECT COALESCE(SUM(COUNT_STAR), 0) AS value FROM performance_schema.events_statements_summary_by_digest WHERE SCHEMA_NAME = ? AND DIGEST_TEXT LIKE ?',
+        [database, pattern],
+      );
+      return Number(sum[0].value);
+    };
+    if (mine.length !== 1) throw new Error(`saga-cost: no commit count of connection ${publisher} in performance_schema.events_statements_summary_by_thread_by_event_name.`);
+    return { ...(Object.fromEntries(rows.map((r) => [String(r.Variable_name), Number(r.Value)])) as Omit<Counters, 'publisherCommits' | 'publisherUpdates'>),
+      publisherCommits: Number(mine[0].value),
+      publisherUpdates: await statements('UPDATE `events` SET %'),
+    };
   } finally {
     await connection.end();
   }

@@ -43,6 +43,8 @@ export async function startPrivateMariaDb(): Promise<PrivateMariaDb> {
       '--skip-name-resolve',
       '--innodb-buffer-pool-size=256M',
       '--max-connections=300',
+      // Per-connection counters (performance_schema.status_by_thread), to tell one client's statements from another's.
+      '--performance-schema=ON',
       ...(asRoot ? ['--user=mysql'] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
