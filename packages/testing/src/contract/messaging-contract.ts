@@ -12,6 +12,7 @@ import {
 } from '@eventloom/core';
 import { buildMessage, commandMessage } from '@eventloom/core/spi';
 import { eventually } from '../eventually';
+import { LostCommitAcks } from './lost-commit-acks';
 import { bookingSaga, Counters, HoldSeats, SEAT_CHANNEL, seatHandlers, ShipmentBooked, UnknownCommand } from './messaging-model';
 
 export interface MessagingHarness<Tx> {
@@ -19,6 +20,8 @@ export interface MessagingHarness<Tx> {
   readonly messaging: Messaging<Tx>;
   /** A plain table of the back end's database, written in its transactions. */
   readonly counters: Counters<Tx>;
+  /** Wraps the backend `messaging` runs on (see LostCommitAcks): the contract redelivers a handled command with it. */
+  readonly lostCommitAcks: LostCommitAcks<Tx>;
   readonly teardown?: () => Promise<void>;
 }
 
@@ -116,6 +119,34 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
         commandreply_type: 'ContractHoldSeats',
         [MessageHeaders.DESTINATION]: replyChannel,
       });
+    });
+
+    it('handles a command redelivered after its effect and reply were committed once, and answers it once', async () => {
+      const key = unique('seats');
+      let lost = false;
+      // The handler's transaction commits, then its connection is "lost": the dispatcher cannot know, and runs the message again.
+      const handlers = seatHandlers(harness.counters, {
+        afterHold: (heldKey, tx) => {
+          if (heldKey !== key || lost) return;
+          lost = true;
+          harness.lostCommitAcks.loseAckOf(tx);
+        },
+      });
+      await messaging.handleCommands(handlers);
+      const replyChannel = unique('replies');
+      const received = await replies(replyChannel);
+      const command = commandMessage(SEAT_CHANNEL, new HoldSeats(key, 3), { replyTo: replyChannel });
+      await messaging.transaction((tx) => messaging.outbox.write(tx, [command]));
+      await eventually(() => received.length > 0, 'the reply');
+      await messaging.caughtUp();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await messaging.caughtUp();
+      expect(lost).toBe(true);
+      expect(await harness.counters.read(key)).toBe(3);
+      expect(handlers.handled).toBe(1);
+      expect(received).toHaveLength(1);
+      expect(replyOf(received[0])).toEqual({ outcome: 'SUCCESS', type: 'ContractSeatsHeld', body: { held: 3 } });
+      expect(await harness.eventloom.deadLetters.list(`${SEAT_CHANNEL}-command-dispatcher`)).toEqual([]);
     });
 
     it('answers with the typed failure a handler returns, and with CommandFailed when it rejects', async () => {
