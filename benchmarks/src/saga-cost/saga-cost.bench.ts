@@ -83,6 +83,8 @@ export async function sagaCostBenchmark(runs: number, orders = Number(process.en
     return [name, c, o, c === 0 ? '—' : round(o / c, 2)];
   });
   const loads = STYLES.flatMap((s) => data[s].map((r) => r.loadAverage[0]));
+  // Runs i of both styles ran back to back: their ratio shares the machine's moment.
+  const pairedRatios = data.orchestration.map((o, i) => o.ordersPerSecond / data.choreography[i].ordersPerSecond);
   return {
     title: 'Saga cost per approved order: choreography vs orchestration (Customers & Orders, MySQL, one process)',
     target: 'no target: figures for the note (messages and transactions per order)',
@@ -93,6 +95,7 @@ export async function sagaCostBenchmark(runs: number, orders = Number(process.en
       `${orders} orders per run from ${callers} concurrent callers over ${CUSTOMERS} customers (all approved), events delivered in process (mysqlInProcessTransport, default polling); ${runs} runs per style, styles alternating, a fresh database each; medians.`,
       'Counters are SHOW GLOBAL STATUS deltas of a MariaDB started by the benchmark (nothing else on it), from the first order to the last approval, publisher and subscription bookkeeping included; divided by the orders.',
       "The orchestration is a minimal copy of the example's MySQL orchestration (branch `orch`, not on main when this was written) in benchmarks/src/saga-cost/orchestration.ts; the choreography a copy of the example's aggregates and workflows (choreography.ts). Views are left out of both.",
+      `orders/s, orchestration / choreography, median of the ${runs} back-to-back pairs: ${round(median(pairedRatios), 2)} (${pairedRatios.map((r) => round(r, 2)).join(', ')}); runs in orders/s: choreography ${data.choreography.map((r) => round(r.ordersPerSecond, 0)).join(', ')}; orchestration ${data.orchestration.map((r) => round(r.ordersPerSecond, 0)).join(', ')}.`,
       `1-minute load average at the runs' starts: median ${round(median(loads), 1)}, ${round(Math.min(...loads), 1)} to ${round(Math.max(...loads), 1)} (${os.cpus().length} CPUs).`,
     ],
     data,
