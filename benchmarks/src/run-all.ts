@@ -12,11 +12,13 @@ import { upcastingBenchmark } from './upcasting/upcasting.bench';
 import { viewsBenchmark } from './views/views.bench';
 import { scaleOutBenchmark } from './scale-out/scale-out.bench';
 import { observabilityBenchmark } from './observability/observability.bench';
+import { sagaCostBenchmark } from './saga-cost/saga-cost.bench';
 
 /**
  * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
  * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
- * mysql-create, mysql-update, mysql-hot-aggregate, load, upcasting, publisher, latency, embedded, views, scale-out, observability.
+ * mysql-create, mysql-update, mysql-hot-aggregate, load, upcasting, publisher, latency, embedded, views, scale-out, observability, saga-cost.
+ * BENCH_SAGA_COST_ORDERS (default 400) and BENCH_SAGA_COST_CALLERS (default 8) size saga-cost's runs.
  * BENCH_VIEWS_EVENTS (default 100000) sets the views backlog; its target is stated for 1000000.
  */
 async function main(): Promise<void> {
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
     ['views', () => viewsBenchmark(Math.min(runs, Number(process.env.BENCH_VIEWS_RUNS ?? 3)))],
     ['scale-out', () => scaleOutBenchmark(Math.min(runs, Number(process.env.BENCH_SCALE_OUT_RUNS ?? 3)))],
     ['observability', () => observabilityBenchmark(runs)],
+    ['saga-cost', () => sagaCostBenchmark(runs)],
   ];
   for (const [name, bench] of benchmarks) {
     if (!want(name)) continue;

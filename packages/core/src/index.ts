@@ -85,6 +85,7 @@ export {
   ClosedError,
   CommandRejectedError,
   DuplicateAggregateError,
+  DuplicateSagaError,
   DuplicateSubscriberError,
   EventTooLargeError,
   InvalidDefinitionError,

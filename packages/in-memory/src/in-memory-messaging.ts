@@ -1,7 +1,7 @@
 import { Eventloom, Messaging, MessagingBackend, MessagingOptions, SagaStatus } from '@eventloom/core';
 import { Message } from '@eventloom/core';
 import { messageToEvent, OutboxStore, ReceivedMessages, SagaInstance, SagaInstanceStore } from '@eventloom/core/spi';
-import { ConfigurationError } from '@eventloom/core';
+import { ConfigurationError, DuplicateSagaError } from '@eventloom/core';
 import { InMemoryEventStore } from './in-memory-event-store';
 import { InMemoryTable } from './in-memory-table';
 import { InMemoryTransaction, InMemoryTransactions } from './in-memory-transactions';
@@ -32,7 +32,7 @@ export class InMemorySagaInstances implements SagaInstanceStore<InMemoryTransact
 
   async insert(tx: InMemoryTransaction, instance: SagaInstance): Promise<void> {
     if (await this.table.lock(tx, key(instance.sagaType, instance.sagaId))) {
-      throw new ConfigurationError(`Saga ${instance.sagaType} '${instance.sagaId}' already exists; start each saga with its own id.`);
+      throw new DuplicateSagaError(instance.sagaType, instance.sagaId);
     }
     this.table.put(tx, key(instance.sagaType, instance.sagaId), instance);
   }

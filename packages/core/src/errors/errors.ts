@@ -87,6 +87,26 @@ export class DuplicateAggregateError extends EventloomError {
   }
 }
 
+/**
+ * A saga was started with the id of one that already exists. Its start ran
+ * in a transaction (the caller's, if it gave one) that must not commit: let
+ * the error end it, and everything it wrote, the caller's rows and the
+ * commands of the saga's first steps, rolls back.
+ */
+export class DuplicateSagaError extends EventloomError {
+  constructor(
+    readonly sagaType: string,
+    readonly sagaId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Saga ${sagaType} '${sagaId}' already exists. Start each saga with its own id (omit sagaId to get a new one), or read the existing one with find(); ` +
+        'let this error end the transaction the start ran in, so that nothing of this start is committed.',
+      options,
+    );
+  }
+}
+
 export class MissingApplierError extends EventloomError {
   constructor(
     readonly aggregateType: string,

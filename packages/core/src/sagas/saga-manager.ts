@@ -89,7 +89,9 @@ export class SagaManager<D extends object, Tx> {
    * Starts a saga and runs its steps up to the first participant. Given `tx`
    * (the caller's transaction, e.g. the one inserting the order), the saga
    * starts if and only if it commits; a local step that throws here throws
-   * to the caller. Returns the saga id.
+   * to the caller. A `sagaId` that exists throws DuplicateSagaError (the
+   * instance is inserted after the first steps ran, so let the error end the
+   * transaction). Returns the saga id.
    */
   async start(data: D, options: { readonly sagaId?: string; readonly tx?: Tx } = {}): Promise<string> {
     const sagaId = options.sagaId ?? newId();

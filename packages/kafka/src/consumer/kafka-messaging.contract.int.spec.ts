@@ -1,8 +1,8 @@
 import { PoolConnection } from 'mysql2/promise';
-import { Eventloom, silentLogger } from '@eventloom/core';
-import { messagingContract, messagingContractSettings } from '@eventloom/testing/contract';
+import { Eventloom, Messaging, silentLogger } from '@eventloom/core';
+import { LostCommitAcks, messagingContract, messagingContractSettings } from '@eventloom/testing/contract';
 import { brokers, createTestDatabase, mysqlCounters, uniqueTopicPrefix } from '@eventloom/test-support';
-import { MySqlDeadLetterStore, MySqlEventStore, mysqlMessaging } from '@eventloom/mysql';
+import { MySqlDeadLetterStore, MySqlEventStore, mysqlMessagingBackend } from '@eventloom/mysql';
 import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
 
@@ -18,10 +18,12 @@ messagingContract<PoolConnection>('mysql + kafka', async () => {
     publication: publisher,
   });
   const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger, delivery: messagingContractSettings.delivery });
-  const messaging = mysqlMessaging(eventloom, { logger: silentLogger, ...messagingContractSettings });
+  const lostCommitAcks = new LostCommitAcks<PoolConnection>();
+  const messaging = new Messaging({ logger: silentLogger, ...messagingContractSettings, eventloom, backend: lostCommitAcks.wrap(mysqlMessagingBackend(store)) });
   return {
     eventloom,
     messaging,
+    lostCommitAcks,
     counters: await mysqlCounters(database.pool),
     teardown: async () => {
       await publisher.stop();

@@ -1,5 +1,6 @@
 import { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { SagaStatus } from '@eventloom/core';
+import { DuplicateSagaError, SagaStatus } from '@eventloom/core';
+import { errorCode } from '../connection';
 import { SagaInstance, SagaInstanceStore } from '@eventloom/core/spi';
 import { toDate } from '../event-rows';
 import { TableNames } from '../schema/table-names';
@@ -17,7 +18,13 @@ export class MySqlSagaInstances implements SagaInstanceStore<PoolConnection> {
   ) {}
 
   async insert(tx: PoolConnection, i: SagaInstance): Promise<void> {
-    await tx.query(`INSERT INTO ${this.tables.sagaInstances} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
+    try {
+      await tx.query(`INSERT INTO ${this.tables.sagaInstances} (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values(i));
+    } catch (error) {
+      // The primary key is (saga_type, saga_id): the only duplicate this insert can meet.
+      if (errorCode(error) === 'ER_DUP_ENTRY') throw new DuplicateSagaError(i.sagaType, i.sagaId, { cause: error });
+      throw error;
+    }
   }
 
   async lock(tx: PoolConnection, sagaType: string, sagaId: string): Promise<SagaInstance | undefined> {

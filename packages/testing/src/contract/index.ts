@@ -5,3 +5,4 @@ export * from './dead-letter-store-contract';
 export * from './contract-model';
 export * from './messaging-contract';
 export * from './messaging-model';
+export * from './lost-commit-acks';

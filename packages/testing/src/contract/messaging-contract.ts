@@ -1,5 +1,6 @@
 import {
   CommandFailed,
+  DuplicateSagaError,
   EventContext,
   EventHandlerMethod,
   EventSubscriber,
@@ -11,6 +12,7 @@ import {
 } from '@eventloom/core';
 import { buildMessage, commandMessage } from '@eventloom/core/spi';
 import { eventually } from '../eventually';
+import { LostCommitAcks } from './lost-commit-acks';
 import { bookingSaga, Counters, HoldSeats, SEAT_CHANNEL, seatHandlers, ShipmentBooked, UnknownCommand } from './messaging-model';
 
 export interface MessagingHarness<Tx> {
@@ -18,6 +20,8 @@ export interface MessagingHarness<Tx> {
   readonly messaging: Messaging<Tx>;
   /** A plain table of the back end's database, written in its transactions. */
   readonly counters: Counters<Tx>;
+  /** Wraps the backend `messaging` runs on (see LostCommitAcks): the contract redelivers a handled command with it. */
+  readonly lostCommitAcks: LostCommitAcks<Tx>;
   readonly teardown?: () => Promise<void>;
 }
 
@@ -117,6 +121,34 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
       });
     });
 
+    it('handles a command redelivered after its effect and reply were committed once, and answers it once', async () => {
+      const key = unique('seats');
+      let lost = false;
+      // The handler's transaction commits, then its connection is "lost": the dispatcher cannot know, and runs the message again.
+      const handlers = seatHandlers(harness.counters, {
+        afterHold: (heldKey, tx) => {
+          if (heldKey !== key || lost) return;
+          lost = true;
+          harness.lostCommitAcks.loseAckOf(tx);
+        },
+      });
+      await messaging.handleCommands(handlers);
+      const replyChannel = unique('replies');
+      const received = await replies(replyChannel);
+      const command = commandMessage(SEAT_CHANNEL, new HoldSeats(key, 3), { replyTo: replyChannel });
+      await messaging.transaction((tx) => messaging.outbox.write(tx, [command]));
+      await eventually(() => received.length > 0, 'the reply');
+      await messaging.caughtUp();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await messaging.caughtUp();
+      expect(lost).toBe(true);
+      expect(await harness.counters.read(key)).toBe(3);
+      expect(handlers.handled).toBe(1);
+      expect(received).toHaveLength(1);
+      expect(replyOf(received[0])).toEqual({ outcome: 'SUCCESS', type: 'ContractSeatsHeld', body: { held: 3 } });
+      expect(await harness.eventloom.deadLetters.list(`${SEAT_CHANNEL}-command-dispatcher`)).toEqual([]);
+    });
+
     it('answers with the typed failure a handler returns, and with CommandFailed when it rejects', async () => {
       await messaging.handleCommands(seatHandlers(harness.counters));
       const replyChannel = unique('replies');
@@ -167,6 +199,35 @@ export function messagingContract<Tx>(name: string, createHarness: () => Promise
       const state = (await sagas.find(sagaId))!;
       expect(state.data).toEqual({ key, seats: 4, held: 4, log: ['open', 'held', 'confirm'] });
       expect(await harness.counters.read(key)).toBe(4);
+    });
+
+    it('refuses a saga started again under an existing id with DuplicateSagaError, writing nothing of that transaction', async () => {
+      await messaging.handleCommands(seatHandlers(harness.counters));
+      const sagaType = unique('Booking');
+      const sagas = await messaging.sagas(bookingSaga<Tx>(sagaType));
+      const key = unique('seats');
+      const sagaId = unique('saga');
+      expect(await sagas.start({ key, seats: 4, log: [] }, { sagaId })).toBe(sagaId);
+      await eventually(async () => (await sagas.find(sagaId))?.status === 'COMPLETED', 'the first saga completes');
+      const businessKey = unique('business');
+      // In the caller's transaction, beside its own row: both roll back, and the second start's HoldSeats is never sent.
+      const inCallersTx = messaging.transaction(async (tx) => {
+        await harness.counters.add(tx, businessKey, 1);
+        await sagas.start({ key, seats: 2, log: [] }, { sagaId, tx });
+      });
+      await expect(inCallersTx).rejects.toThrow(DuplicateSagaError);
+      await expect(inCallersTx).rejects.toThrow(`Saga ${sagaType} '${sagaId}' already exists`);
+      await expect(inCallersTx).rejects.toMatchObject({ sagaType, sagaId });
+      // In a transaction of its own.
+      await expect(sagas.start({ key, seats: 3, log: [] }, { sagaId })).rejects.toThrow(DuplicateSagaError);
+      await messaging.caughtUp();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await messaging.caughtUp();
+      expect(await harness.counters.read(businessKey)).toBe(0);
+      expect(await harness.counters.read(key)).toBe(4);
+      const state = (await sagas.find(sagaId))!;
+      expect(state).toMatchObject({ status: 'COMPLETED', data: { key, seats: 4, held: 4, log: ['open', 'held', 'confirm'] } });
+      expect((await sagas.list()).map((s) => s.sagaId)).toEqual([sagaId]);
     });
 
     it('compensates in reverse order on a failure reply and on a failing local step', async () => {

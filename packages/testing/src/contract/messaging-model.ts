@@ -53,7 +53,7 @@ export const SEAT_CHANNEL = 'contractSeats';
 export const SEAT_LIMIT = 10;
 
 /** Holds seats in a plain table, in the dispatcher's transaction; refuses past the limit. */
-export function seatHandlers<Tx>(counters: Counters<Tx>, options: { failReleases?: (key: string) => boolean } = {}) {
+export function seatHandlers<Tx>(counters: Counters<Tx>, options: { failReleases?: (key: string) => boolean; afterHold?: (key: string, tx: Tx) => void } = {}) {
   @CommandHandlers(SEAT_CHANNEL)
   class SeatHandlers {
     handled = 0;
@@ -64,6 +64,7 @@ export function seatHandlers<Tx>(counters: Counters<Tx>, options: { failReleases
       if (held + ctx.command.seats > SEAT_LIMIT) return ctx.failure(new NoSeatsLeft(ctx.command.seats));
       if (ctx.command.seats < 0) throw new CommandRejectedError('A negative number of seats cannot be held.', 'NEGATIVE_SEATS');
       await counters.add(ctx.tx, ctx.command.key, ctx.command.seats);
+      options.afterHold?.(ctx.command.key, ctx.tx);
       return ctx.success(new SeatsHeld(held + ctx.command.seats));
     }
 
