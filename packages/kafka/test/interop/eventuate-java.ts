@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -46,6 +46,8 @@ export function buildEventuateJava(): void {
 
 function build(project: string, classpathFile: string, isBuilt: () => boolean): void {
   if (isBuilt()) return;
+  // The dependency plugin leaves an unchanged classpath file as it was (old), which would make the build look stale for ever.
+  rmSync(classpathFile, { force: true });
   const started = Date.now();
   const result = spawnSync('mvn', ['-B', '-q', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`], {
     cwd: project,

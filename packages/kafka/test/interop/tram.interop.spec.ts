@@ -86,8 +86,8 @@ interface OrderData {
   rejection?: string;
 }
 
-function createOrderSaga() {
-  return defineSaga<OrderData, PoolConnection>(sagaType, { compensationRetry: { maxAttempts: 3, initialDelayMs: 20 } })
+function createOrderSaga(type = sagaType) {
+  return defineSaga<OrderData, PoolConnection>(type, { compensationRetry: { maxAttempts: 3, initialDelayMs: 20 } })
     .step()
     .invokeLocal((data) => void data.log.push('order pending'))
     .withCompensation((data, ctx) => {
@@ -135,7 +135,7 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     db = await createTestDatabase('tram_interop', { migrated: true });
     kafka = await testAdmin();
     // Tram's consumer finds a topic made after it subscribed only at its next metadata refresh (minutes): make them first.
-    await ensureTopics(kafka.admin, [creditChannel, deliveryChannel, deliveryReplies, sagaReplies], 2);
+    await ensureTopics(kafka.admin, [creditChannel, deliveryChannel, deliveryReplies, sagaReplies, `${sagaType}Batched-reply`], 2);
     const store = new MySqlEventStore({ url: db.url });
     publisher = await startPublisher({ pool: store.pool, kafka: { brokers }, topicNaming: 'eventuate', logger: silentLogger, pollIntervalMs: 5 });
     const transport = new KafkaTransport({
@@ -155,9 +155,11 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     await messaging?.close();
     await eventloom?.close();
     await publisher?.stop();
-    await deleteTopics(kafka.admin, prefix);
-    await kafka.admin.disconnect();
-    await db.drop();
+    if (kafka) {
+      await deleteTopics(kafka.admin, prefix);
+      await kafka.admin.disconnect();
+    }
+    await db?.drop();
   });
 
   it("an Eventloom saga completes on a Tram participant's success reply and compensates on its failure reply (SagaCommandDispatcher, CommandHandlerReplyBuilder)", async () => {
@@ -197,6 +199,25 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
       const command = commands.find((c) => c.sagaId === reply.headers.commandreply_saga_id)!;
       expect(reply.headers.reply_to_message_id).toBe(command.messageId);
     }
+  }, 120_000);
+
+  it("an Eventloom saga reads Tram replies that the CDC batched into one multi-message record", async () => {
+    const participant = tram.run(['participant', brokers.join(','), creditChannel, uniqueGroupId('tram-batched'), String(CREDIT_LIMIT), '3', '1500', 'batched'], '', 90_000);
+    const sagas = await messaging.sagas(createOrderSaga(`${sagaType}Batched`));
+    const ids = [
+      await sagas.start({ customerId: 'batched-1', amount: 10, log: [] }),
+      await sagas.start({ customerId: 'batched-2', amount: 101, log: [] }),
+      await sagas.start({ customerId: 'batched-3', amount: 100, log: [] }),
+    ];
+    const lines = (await participant.done).map((line) => JSON.parse(line) as Line);
+    expect(lines.filter((l) => l.sent)).toHaveLength(3);
+    await eventually(async () => (await Promise.all(ids.map((id) => sagas.find(id)))).every((s) => s?.status !== 'RUNNING'), 'the three sagas end', 30_000);
+    const ended = await Promise.all(ids.map(async (id) => (await sagas.find(id))!));
+    expect(ended.map((s) => [s.status, s.data.log[1]])).toEqual([
+      ['COMPLETED', 'CreditReserved: 10 reserved, 90 left'],
+      ['COMPENSATED', 'CreditLimitExceeded: 101 over the limit of 100'],
+      ['COMPLETED', 'CreditReserved: 100 reserved, 0 left'],
+    ]);
   }, 120_000);
 
   it("a Tram command (CommandMessageFactory) is handled by Eventloom's @CommandHandlers, and Tram reads the reply: outcome, reply type, in-reply-to, command_* echoed as commandreply_*", async () => {

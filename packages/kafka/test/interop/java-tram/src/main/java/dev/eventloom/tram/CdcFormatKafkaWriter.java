@@ -2,10 +2,15 @@ package dev.eventloom.tram;
 
 import io.eventuate.common.id.ApplicationIdGenerator;
 import io.eventuate.common.json.mapper.JSonMapper;
+import io.eventuate.messaging.kafka.common.EventuateKafkaMultiMessage;
+import io.eventuate.messaging.kafka.common.EventuateKafkaMultiMessageConverter;
 import io.eventuate.messaging.kafka.producer.EventuateKafkaProducer;
 import io.eventuate.tram.messaging.common.Message;
 import io.eventuate.tram.messaging.producer.common.MessageProducerImplementation;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,14 +23,21 @@ import java.util.function.Consumer;
  * {"payload": ..., "headers": {...}} (the CDC's MessageWithDestination.toJson
  * and MessageWithDestinationPublishingStrategy). Ids are made as Tram's
  * application id generator makes them.
+ *
+ * Batched, it holds the messages until flush() and then sends each topic's as
+ * one multi-message record (EventuateKafkaMultiMessageConverter), as the CDC
+ * does with eventuate.cdc.kafka.enable.batch.processing.
  */
 class CdcFormatKafkaWriter implements MessageProducerImplementation {
   private final EventuateKafkaProducer producer;
   private final ApplicationIdGenerator ids = new ApplicationIdGenerator();
   private final Consumer<Message> onSent;
+  private final boolean batched;
+  private final Map<String, List<Message>> held = new LinkedHashMap<>();
 
-  CdcFormatKafkaWriter(EventuateKafkaProducer producer, Consumer<Message> onSent) {
+  CdcFormatKafkaWriter(EventuateKafkaProducer producer, boolean batched, Consumer<Message> onSent) {
     this.producer = producer;
+    this.batched = batched;
     this.onSent = onSent;
   }
 
@@ -35,15 +47,37 @@ class CdcFormatKafkaWriter implements MessageProducerImplementation {
   }
 
   @Override
-  public void send(Message message) {
+  public synchronized void send(Message message) {
     String topic = message.getRequiredHeader(Message.DESTINATION);
-    String key = message.getHeader(Message.PARTITION_ID).orElse(message.getId());
-    String value = JSonMapper.toJson(Map.of("payload", message.getPayload(), "headers", message.getHeaders()));
+    if (batched) {
+      held.computeIfAbsent(topic, t -> new ArrayList<>()).add(message);
+      return;
+    }
     try {
-      producer.send(topic, key, value).get(30, TimeUnit.SECONDS);
+      producer.send(topic, key(message), value(message)).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("Could not send message " + message.getId() + " to " + topic, e);
     }
     onSent.accept(message);
+  }
+
+  /** Sends what a batched writer holds: one multi-message record per topic, keyed by its first message's key. */
+  synchronized void flush() throws Exception {
+    EventuateKafkaMultiMessageConverter converter = new EventuateKafkaMultiMessageConverter();
+    for (Map.Entry<String, List<Message>> topic : held.entrySet()) {
+      List<EventuateKafkaMultiMessage> parts = new ArrayList<>();
+      for (Message message : topic.getValue()) parts.add(new EventuateKafkaMultiMessage(key(message), value(message)));
+      producer.send(topic.getKey(), key(topic.getValue().get(0)), converter.convertMessagesToBytes(parts)).get(30, TimeUnit.SECONDS);
+      topic.getValue().forEach(onSent);
+    }
+    held.clear();
+  }
+
+  private static String key(Message message) {
+    return message.getHeader(Message.PARTITION_ID).orElse(message.getId());
+  }
+
+  private static String value(Message message) {
+    return JSonMapper.toJson(Map.of("payload", message.getPayload(), "headers", message.getHeaders()));
   }
 }

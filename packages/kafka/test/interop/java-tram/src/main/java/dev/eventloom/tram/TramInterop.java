@@ -52,11 +52,13 @@ import static io.eventuate.tram.commands.consumer.CommandHandlerReplyBuilder.wit
  * under MessageConsumerImpl) and written as Tram's CDC writes them (see
  * CdcFormatKafkaWriter) behind Tram's MessageProducerImpl.
  *
- *   participant BROKERS CHANNEL DISPATCHER_ID CREDIT_LIMIT COUNT QUIET_MS
+ *   participant BROKERS CHANNEL DISPATCHER_ID CREDIT_LIMIT COUNT QUIET_MS [batched]
  *     A saga participant: SagaCommandDispatcher with a SagaCommandHandlersBuilder handler of
  *     ReserveCredit on CHANNEL, answering withSuccess(CreditReserved) up to CREDIT_LIMIT, else
  *     withFailure(CreditLimitExceeded). Prints a {"command": ...} line per command handled and a
  *     {"sent": ...} line per reply written; after COUNT commands and QUIET_MS without another, exits.
+ *     `batched` holds the replies until COUNT commands are handled, then writes them as the CDC
+ *     does with batching on: one multi-message record for all of them.
  *
  *   command BROKERS CHANNEL REPLY_CHANNEL SUBSCRIBER_ID TIMEOUT_MS
  *     Reads {"orderId", "parcels", "headers"} JSON lines on stdin, sends each as a ScheduleDelivery
@@ -72,7 +74,8 @@ public class TramInterop {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "participant" -> participant(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]), Long.parseLong(args[6]));
+      case "participant" -> participant(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]), Long.parseLong(args[6]),
+          args.length > 7 && args[7].equals("batched"));
       case "command" -> command(args[1], args[2], args[3], args[4], Long.parseLong(args[5]));
       default -> throw new IllegalArgumentException("unknown mode " + args[0]);
     }
@@ -87,14 +90,15 @@ public class TramInterop {
         new DefaultSubscriberMapping());
   }
 
-  private static MessageProducerImpl tramProducer(EventuateKafkaProducer kafka, boolean printSent) {
-    return new MessageProducerImpl(new MessageInterceptor[0], channels, new CdcFormatKafkaWriter(kafka, message -> {
+  private static CdcFormatKafkaWriter cdcWriter(EventuateKafkaProducer kafka, boolean batched, boolean printSent) {
+    return new CdcFormatKafkaWriter(kafka, batched, message -> {
       if (printSent) print(Map.of("sent", Map.of("payload", message.getPayload(), "headers", message.getHeaders())));
-    }));
+    });
   }
 
-  private static void participant(String brokers, String channel, String dispatcherId, long creditLimit, int count, long quietMs) throws Exception {
+  private static void participant(String brokers, String channel, String dispatcherId, long creditLimit, int count, long quietMs, boolean batched) throws Exception {
     EventuateKafkaProducer kafka = new EventuateKafkaProducer(brokers, EventuateKafkaProducerConfigurationProperties.empty());
+    CdcFormatKafkaWriter writer = cdcWriter(kafka, batched, true);
     MessageConsumerImpl consumer = tramConsumer(brokers);
     AtomicInteger handled = new AtomicInteger();
     CountDownLatch enough = new CountDownLatch(count);
@@ -125,7 +129,7 @@ public class TramInterop {
         })
         .build();
     SagaCommandDispatcher dispatcher = new SagaCommandDispatcher(dispatcherId, handlers, consumer, new RefusingSagaLockManager(),
-        new DefaultCommandNameMapping(), new CommandReplyProducer(tramProducer(kafka, true)));
+        new DefaultCommandNameMapping(), new CommandReplyProducer(new MessageProducerImpl(new MessageInterceptor[0], channels, writer)));
     dispatcher.initialize();
     System.err.println("participant " + dispatcherId + " reads " + channel);
     enough.await();
@@ -134,13 +138,15 @@ public class TramInterop {
       seen = handled.get();
       Thread.sleep(quietMs);
     } while (handled.get() != seen);
+    // After the quiet time: a handler's reply is written after it returns (and handlers of two partitions run at once).
+    writer.flush();
     consumer.close();
     kafka.close();
   }
 
   private static void command(String brokers, String channel, String replyChannel, String subscriberId, long timeoutMs) throws Exception {
     EventuateKafkaProducer kafka = new EventuateKafkaProducer(brokers, EventuateKafkaProducerConfigurationProperties.empty());
-    MessageProducerImpl producer = tramProducer(kafka, false);
+    MessageProducerImpl producer = new MessageProducerImpl(new MessageInterceptor[0], channels, cdcWriter(kafka, false, false));
     Map<String, Message> sent = new ConcurrentHashMap<>();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String text; (text = in.readLine()) != null; ) {
