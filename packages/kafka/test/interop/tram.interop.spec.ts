@@ -20,6 +20,8 @@ const tram = javaProgram('java-tram', 'dev.eventloom.tram.TramInterop');
 const run = randomBytes(4).toString('hex');
 const prefix = `tram-interop-${run}.`;
 const creditChannel = `${prefix}customerService`;
+// The batching participant's own channel: a Tram consumer group reads a channel from its start.
+const batchedCreditChannel = `${prefix}customerServiceBatched`;
 const deliveryChannel = `${prefix}deliveryService`;
 const deliveryReplies = `${prefix}JavaOrderSaga-reply`;
 const sagaType = `${prefix}CreateOrderSaga`;
@@ -86,7 +88,7 @@ interface OrderData {
   rejection?: string;
 }
 
-function createOrderSaga(type = sagaType) {
+function createOrderSaga(type = sagaType, channel = creditChannel) {
   return defineSaga<OrderData, PoolConnection>(type, { compensationRetry: { maxAttempts: 3, initialDelayMs: 20 } })
     .step()
     .invokeLocal((data) => void data.log.push('order pending'))
@@ -95,7 +97,7 @@ function createOrderSaga(type = sagaType) {
       data.rejection = ctx.reason;
     })
     .step()
-    .invokeParticipant(creditChannel, (data) => new ReserveCredit(data.customerId, data.amount))
+    .invokeParticipant(channel, (data) => new ReserveCredit(data.customerId, data.amount))
     .onSuccess((data, reply) => {
       // Decoded into the declared class, not left a plain object.
       data.log.push(`${reply instanceof CreditReserved ? 'CreditReserved' : 'untyped'}: ${reply.reserved} reserved, ${reply.available} left`);
@@ -135,7 +137,7 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     db = await createTestDatabase('tram_interop', { migrated: true });
     kafka = await testAdmin();
     // Tram's consumer finds a topic made after it subscribed only at its next metadata refresh (minutes): make them first.
-    await ensureTopics(kafka.admin, [creditChannel, deliveryChannel, deliveryReplies, sagaReplies, `${sagaType}Batched-reply`], 2);
+    await ensureTopics(kafka.admin, [creditChannel, batchedCreditChannel, deliveryChannel, deliveryReplies, sagaReplies, `${sagaType}Batched-reply`], 2);
     const store = new MySqlEventStore({ url: db.url });
     publisher = await startPublisher({ pool: store.pool, kafka: { brokers }, topicNaming: 'eventuate', logger: silentLogger, pollIntervalMs: 5 });
     const transport = new KafkaTransport({
@@ -202,8 +204,8 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
   }, 120_000);
 
   it("an Eventloom saga reads Tram replies that the CDC batched into one multi-message record", async () => {
-    const participant = tram.run(['participant', brokers.join(','), creditChannel, uniqueGroupId('tram-batched'), String(CREDIT_LIMIT), '3', '1500', 'batched'], '', 90_000);
-    const sagas = await messaging.sagas(createOrderSaga(`${sagaType}Batched`));
+    const participant = tram.run(['participant', brokers.join(','), batchedCreditChannel, uniqueGroupId('tram-batched'), String(CREDIT_LIMIT), '3', '1500', 'batched'], '', 90_000);
+    const sagas = await messaging.sagas(createOrderSaga(`${sagaType}Batched`, batchedCreditChannel));
     const ids = [
       await sagas.start({ customerId: 'batched-1', amount: 10, log: [] }),
       await sagas.start({ customerId: 'batched-2', amount: 101, log: [] }),
