@@ -222,29 +222,30 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     ]);
   }, 120_000);
 
-  it("a Tram command (CommandMessageFactory) is handled by Eventloom's @CommandHandlers, and Tram reads the reply: outcome, reply type, in-reply-to, command_* echoed as commandreply_*", async () => {
+  it("a Tram command (CommandMessageFactory) is handled by Eventloom's @CommandHandlers, and Tram reads the reply: outcome, reply type, in-reply-to, command_* echoed as commandreply_*; an unknown command gets a failure reply", async () => {
     const handlers = new DeliveryHandlers();
     await messaging.handleCommands(handlers);
     const sagaHeaders = (n: number) => ({ command_saga_id: `java-saga-${n}`, command_saga_type: 'dev.eventloom.tram.JavaOrderSaga' });
     const input = [
       { orderId: 'order-1', parcels: 2, headers: sagaHeaders(1) },
       { orderId: 'order-2', parcels: 9, headers: sagaHeaders(2) },
+      { orderId: 'order-3', headers: sagaHeaders(3) }, // a CancelDelivery: no handler for it here
     ];
     const lines = (
       await tram.run(['command', brokers.join(','), deliveryChannel, deliveryReplies, uniqueGroupId('tram-sender'), '60000'], input.map((i) => JSON.stringify(i)).join('\n'), 90_000).done
     ).map((line) => JSON.parse(line) as Line);
 
     const sent = lines.filter((l) => l.commandSent).map((l) => l.commandSent as { headers: Record<string, string> });
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(3);
     expect(sent[0].headers).toMatchObject({ command_type: 'dev.eventloom.tram.ScheduleDelivery', command_reply_to: deliveryReplies, command__destination: deliveryChannel, DESTINATION: deliveryChannel });
     expect(handlers.received).toEqual([new ScheduleDelivery('order-1', 2), new ScheduleDelivery('order-2', 9)]);
     expect(handlers.received.every((c) => c instanceof ScheduleDelivery)).toBe(true);
 
     expect(lines.filter((l) => l.undecodable)).toEqual([]);
     const replies = lines.filter((l) => l.reply).map((l) => l.reply);
-    expect(replies).toHaveLength(2);
+    expect(replies).toHaveLength(3);
     const byCommand = new Map(replies.map((r) => [r.inReplyTo, r]));
-    const [scheduled, refused] = sent.map((s) => byCommand.get(s.headers.ID)!);
+    const [scheduled, refused, unknown] = sent.map((s) => byCommand.get(s.headers.ID)!);
     expect(scheduled).toMatchObject({
       replyType: 'dev.eventloom.tram.DeliveryScheduled',
       decodedAs: 'dev.eventloom.tram.DeliveryScheduled',
@@ -261,5 +262,8 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     });
     expect(scheduled.headers).toMatchObject({ commandreply_saga_id: 'java-saga-1', commandreply_saga_type: 'dev.eventloom.tram.JavaOrderSaga', DESTINATION: deliveryReplies });
     expect(refused.headers).toMatchObject({ commandreply_saga_id: 'java-saga-2' });
+    // A command nobody here handles is still answered: a failure a Tram saga compensates on (by its outcome; the type is no Java class).
+    expect(unknown).toMatchObject({ replyType: 'eventloom.CommandFailed', outcome: 'FAILURE', reply: { code: 'UNKNOWN_COMMAND' }, notEchoed: [] });
+    expect(unknown.headers).toMatchObject({ commandreply_type: 'dev.eventloom.tram.CancelDelivery', commandreply_saga_id: 'java-saga-3' });
   }, 120_000);
 });

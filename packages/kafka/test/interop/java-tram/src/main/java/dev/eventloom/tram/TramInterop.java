@@ -9,6 +9,7 @@ import io.eventuate.messaging.kafka.consumer.MessageConsumerKafkaImpl;
 import io.eventuate.messaging.kafka.consumer.OriginalTopicPartitionToSwimlaneMapping;
 import io.eventuate.messaging.kafka.producer.EventuateKafkaProducer;
 import io.eventuate.messaging.kafka.producer.EventuateKafkaProducerConfigurationProperties;
+import io.eventuate.tram.commands.common.Command;
 import io.eventuate.tram.commands.common.CommandMessageHeaders;
 import io.eventuate.tram.commands.common.CommandReplyOutcome;
 import io.eventuate.tram.commands.common.DefaultCommandNameMapping;
@@ -62,9 +63,9 @@ import static io.eventuate.tram.commands.consumer.CommandHandlerReplyBuilder.wit
  *
  *   command BROKERS CHANNEL REPLY_CHANNEL SUBSCRIBER_ID TIMEOUT_MS
  *     Reads {"orderId", "parcels", "headers"} JSON lines on stdin, sends each as a ScheduleDelivery
- *     command made by CommandMessageFactory (reply to REPLY_CHANNEL, the extra headers added), then
+ *     command (a CancelDelivery when it has no "parcels") made by CommandMessageFactory (reply to REPLY_CHANNEL, the extra headers added), then
  *     reads REPLY_CHANNEL until each has its reply, and prints per reply what Tram makes of it: the
- *     outcome (CommandReplyOutcome), the reply decoded as its reply_type class, and the command_*
+ *     outcome (CommandReplyOutcome), the reply decoded as its reply_type class (a map when there is none), and the command_*
  *     headers not echoed as commandreply_* (CommandMessageHeaders.inReply). Exits 1 on a timeout.
  */
 public class TramInterop {
@@ -153,7 +154,9 @@ public class TramInterop {
       if (text.isBlank()) continue;
       @SuppressWarnings("unchecked") Map<String, Object> f = plain.readValue(text, Map.class);
       @SuppressWarnings("unchecked") Map<String, String> extra = (Map<String, String>) f.getOrDefault("headers", Map.of());
-      ScheduleDelivery command = new ScheduleDelivery((String) f.get("orderId"), ((Number) f.get("parcels")).intValue());
+      Command command = f.containsKey("parcels")
+          ? new ScheduleDelivery((String) f.get("orderId"), ((Number) f.get("parcels")).intValue())
+          : new CancelDelivery((String) f.get("orderId"));
       Message message = CommandMessageFactory.makeMessage(new DefaultCommandNameMapping(), channel, command, replyChannel, extra);
       producer.send(channel, message);
       sent.put(message.getId(), message);
@@ -169,7 +172,13 @@ public class TramInterop {
       if (command == null || !answered.add(inReplyTo)) return;
       try {
         String replyType = reply.getRequiredHeader(ReplyMessageHeaders.REPLY_TYPE);
-        Object decoded = JSonMapper.fromJson(reply.getPayload(), Class.forName(replyType));
+        Class<?> replyClass;
+        try {
+          replyClass = Class.forName(replyType);
+        } catch (ClassNotFoundException e) {
+          replyClass = Map.class; // a reply type with no Java class: read as a map, as a Tram saga does without a handler for it
+        }
+        Object decoded = JSonMapper.fromJson(reply.getPayload(), replyClass);
         CommandReplyOutcome outcome = CommandReplyOutcome.valueOf(reply.getRequiredHeader(ReplyMessageHeaders.REPLY_OUTCOME));
         List<String> notEchoed = new ArrayList<>();
         command.getHeaders().forEach((name, value) -> {
