@@ -88,7 +88,7 @@ interface OrderData {
   rejection?: string;
 }
 
-function createOrderSaga(type = sagaType, channel = creditChannel) {
+function createOrderSaga(type = sagaType, channel = creditChannel, timeoutMs = 60_000) {
   return defineSaga<OrderData, PoolConnection>(type, { compensationRetry: { maxAttempts: 3, initialDelayMs: 20 } })
     .step()
     .invokeLocal((data) => void data.log.push('order pending'))
@@ -105,7 +105,7 @@ function createOrderSaga(type = sagaType, channel = creditChannel) {
     .onReply(CreditLimitExceeded, (data, reply) => {
       data.log.push(`${reply instanceof CreditLimitExceeded ? 'CreditLimitExceeded' : 'untyped'}: ${reply.requested} over the limit of ${reply.limit}`);
     })
-    .withTimeout(60_000)
+    .withTimeout(timeoutMs, (data) => void data.log.push('no reply in time'))
     .step()
     .invokeLocal((data) => void data.log.push('order approved'))
     .build();
@@ -164,14 +164,17 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     await db?.drop();
   });
 
-  it("an Eventloom saga completes on a Tram participant's success reply and compensates on its failure reply (SagaCommandDispatcher, CommandHandlerReplyBuilder)", async () => {
-    const participant = tram.run(['participant', brokers.join(','), creditChannel, uniqueGroupId('tram-participant'), String(CREDIT_LIMIT), '2', '1500'], '', 90_000);
-    const sagas = await messaging.sagas(createOrderSaga());
+  it("an Eventloom saga completes on a Tram participant's success reply and compensates on its failure reply (SagaCommandDispatcher, CommandHandlerReplyBuilder), and on its deadline when a throwing Tram handler sends none", async () => {
+    const participant = tram.run(['participant', brokers.join(','), creditChannel, uniqueGroupId('tram-participant'), String(CREDIT_LIMIT), '3', '1500'], '', 90_000);
+    // A short deadline: the handler that throws gets no reply from Tram (see below).
+    const sagas = await messaging.sagas(createOrderSaga(sagaType, creditChannel, 15_000));
     const within = await sagas.start({ customerId: 'customer-within', amount: 60, log: [] });
     const over = await sagas.start({ customerId: 'customer-over', amount: 500, log: [] });
-    const settled = async () => (await sagas.find(within))?.status !== 'RUNNING' && (await sagas.find(over))?.status !== 'RUNNING';
-    await Promise.race([eventually(settled, 'both sagas end', 60_000), participant.done.then(() => undefined)]);
-    await eventually(settled, 'both sagas end', 60_000);
+    const throwing = await sagas.start({ customerId: 'customer-negative', amount: -1, log: [] });
+    const settled = async () => (await Promise.all([within, over, throwing].map((id) => sagas.find(id)))).every((s) => s?.status !== 'RUNNING');
+    // The participant ends once it has answered the three commands.
+    const lines = (await participant.done).map((line) => JSON.parse(line) as Line);
+    await eventually(settled, 'the three sagas end', 40_000);
 
     const completed = (await sagas.find(within))!;
     expect(completed.status).toBe('COMPLETED');
@@ -180,11 +183,15 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
     expect(compensated.status).toBe('COMPENSATED');
     expect(compensated.data.log).toEqual(['order pending', 'CreditLimitExceeded: 500 over the limit of 100', 'order rejected']);
     expect(compensated.reason).toContain('dev.eventloom.tram.CreditLimitExceeded');
+    // The participant's handler threw: Tram 0.36 sends no reply then (CommandHandlers.findExceptionHandler throws
+    // UnsupportedOperationException without an exception handler), so the saga's deadline compensates.
+    const unanswered = (await sagas.find(throwing))!;
+    expect(unanswered.status).toBe('COMPENSATED');
+    expect(unanswered.data.log).toEqual(['order pending', 'no reply in time', 'order rejected']);
 
     // What Tram's side saw and wrote, in its own terms.
-    const lines = (await participant.done).map((line) => JSON.parse(line) as Line);
     const commands = lines.filter((l) => l.command).map((l) => l.command);
-    expect(commands).toHaveLength(2);
+    expect(commands).toHaveLength(3);
     for (const [sagaId, customerId, amount] of [[within, 'customer-within', 60], [over, 'customer-over', 500]] as const) {
       const command = commands.find((c) => c.sagaId === sagaId)!;
       expect(command).toMatchObject({ commandType: 'dev.eventloom.tram.ReserveCredit', replyTo: sagaReplies, sagaType, customerId, amount });

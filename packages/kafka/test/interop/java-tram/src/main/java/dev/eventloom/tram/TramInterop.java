@@ -56,7 +56,8 @@ import static io.eventuate.tram.commands.consumer.CommandHandlerReplyBuilder.wit
  *   participant BROKERS CHANNEL DISPATCHER_ID CREDIT_LIMIT COUNT QUIET_MS [batched]
  *     A saga participant: SagaCommandDispatcher with a SagaCommandHandlersBuilder handler of
  *     ReserveCredit on CHANNEL, answering withSuccess(CreditReserved) up to CREDIT_LIMIT, else
- *     withFailure(CreditLimitExceeded). Prints a {"command": ...} line per command handled and a
+ *     withFailure(CreditLimitExceeded); a negative amount makes the handler throw (Tram then sends no
+ *     reply). Prints a {"command": ...} line per command handled and a
  *     {"sent": ...} line per reply written; after COUNT commands and QUIET_MS without another, exits.
  *     `batched` holds the replies until COUNT commands are handled, then writes them as the CDC
  *     does with batching on: one multi-message record for all of them.
@@ -118,14 +119,16 @@ public class TramInterop {
           line.put("customerId", command.customerId);
           line.put("amount", command.amount);
           line.put("correlationHeaders", cm.getCorrelationHeaders());
+          print(Map.of("command", line));
+          handled.incrementAndGet();
+          enough.countDown();
+          // A handler that throws: Tram 0.36 sends no reply (no exception handler is declared), so only a deadline helps.
+          if (command.amount < 0) throw new IllegalArgumentException("a negative amount cannot be reserved: " + command.amount);
           long reserved = reservedByCustomer.getOrDefault(command.customerId, 0L);
           Message reply = reserved + command.amount > creditLimit
               ? withFailure(new CreditLimitExceeded(command.customerId, command.amount, creditLimit))
               : withSuccess(new CreditReserved(command.customerId, command.amount, creditLimit - reserved - command.amount));
           if (reserved + command.amount <= creditLimit) reservedByCustomer.put(command.customerId, reserved + command.amount);
-          print(Map.of("command", line));
-          handled.incrementAndGet();
-          enough.countDown();
           return reply;
         })
         .build();
