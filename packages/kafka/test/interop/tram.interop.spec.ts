@@ -166,15 +166,15 @@ describe("interop with Eventuate Tram (its Java classes, real Kafka and MariaDB)
 
   it("an Eventloom saga completes on a Tram participant's success reply and compensates on its failure reply (SagaCommandDispatcher, CommandHandlerReplyBuilder), and on its deadline when a throwing Tram handler sends none", async () => {
     const participant = tram.run(['participant', brokers.join(','), creditChannel, uniqueGroupId('tram-participant'), String(CREDIT_LIMIT), '3', '1500'], '', 90_000);
-    // A short deadline: the handler that throws gets no reply from Tram (see below).
-    const sagas = await messaging.sagas(createOrderSaga(sagaType, creditChannel, 15_000));
+    // A deadline short enough for the test, long enough for the JVM to start and join: the handler that throws gets no reply (see below).
+    const sagas = await messaging.sagas(createOrderSaga(sagaType, creditChannel, 25_000));
     const within = await sagas.start({ customerId: 'customer-within', amount: 60, log: [] });
     const over = await sagas.start({ customerId: 'customer-over', amount: 500, log: [] });
     const throwing = await sagas.start({ customerId: 'customer-negative', amount: -1, log: [] });
     const settled = async () => (await Promise.all([within, over, throwing].map((id) => sagas.find(id)))).every((s) => s?.status !== 'RUNNING');
     // The participant ends once it has answered the three commands.
     const lines = (await participant.done).map((line) => JSON.parse(line) as Line);
-    await eventually(settled, 'the three sagas end', 40_000);
+    await eventually(settled, 'the three sagas end', 60_000);
 
     const completed = (await sagas.find(within))!;
     expect(completed.status).toBe('COMPLETED');
