@@ -17,7 +17,7 @@ import { GroupJoinTimeoutError } from '../errors';
 import { unreachable } from '../kafka-client';
 import { whileTopicsSettle } from '../while-topics-settle';
 import { Decoded, decodeRecord } from '../wire/published-event-codec';
-import { decodeTramMessage } from '../wire/tram-message-codec';
+import { decodeTramRecord } from '../wire/tram-message-codec';
 import { HandledVersions } from './handled-versions';
 import { BatchControl, BatchItem, runKeyOrderedBatch } from './key-ordered-batch';
 
@@ -227,8 +227,8 @@ export class KafkaSubscription implements Subscription {
     const tp: string = `${batch.topic}:${batch.partition}`;
     const items: PartitionItem[] = batch.messages.flatMap((message) => {
       const record = { topic: batch.topic, partition: batch.partition, ...message };
-      const tram = decodeTramMessage(record);
-      const events: Decoded[] = tram ? [{ ok: true, event: tram }] : decodeRecord(record);
+      const tram = decodeTramRecord(record);
+      const events: Decoded[] = tram ? tram.map((event) => ({ ok: true as const, event })) : decodeRecord(record);
       if (events.length === 0) return [{ offset: message.offset, key: '' }]; // an empty multi-message: nothing to do
       return events.map((decoded) => this.itemFor(batch.topic, message.offset, decoded));
     });

@@ -1,6 +1,7 @@
 import { IHeaders, Message as KafkaMessage } from 'kafkajs';
 import { CommandHeaders, Message, MessageHeaders, ReplyHeaders } from '@eventloom/core';
 import { eventToMessage, messageToEvent, StoredEvent } from '@eventloom/core/spi';
+import { decodeMultiMessage, isMultiMessage } from './eventuate-multi-message';
 import { Headers, headerText } from './headers';
 import { ReceivedMessage } from './published-event-codec';
 
@@ -13,6 +14,10 @@ import { ReceivedMessage } from './published-event-codec';
  * and is versioned by its offset (increasing per key, as one key is one
  * partition). Domain events from the outbox stay in the PublishedEvent shape
  * (see published-event-codec), so their subscribers cannot tell them apart.
+ *
+ * Tram's CDC, with batching on, sends several messages of a topic partition
+ * in one multi-message record (eventuate-multi-message), each part the same
+ * {payload, headers} JSON: those are read too (decodeTramRecord).
  */
 export function isCommandOrReply(event: StoredEvent): boolean {
   const headers = event.metadata.messageHeaders as Record<string, string> | undefined;
@@ -26,8 +31,39 @@ export function encodeTramMessage(event: StoredEvent): KafkaMessage {
   return { key: message.headers[MessageHeaders.PARTITION_ID] ?? message.id, value: JSON.stringify({ payload: message.payload, headers: message.headers }), headers };
 }
 
-/** The message a Tram-shaped Kafka record carries, as a publication entry; undefined when the record is not one. */
-export function decodeTramMessage(record: ReceivedMessage): StoredEvent | undefined {
+/**
+ * The messages a Tram-shaped Kafka record carries: one, or each part of a
+ * multi-message record; undefined when the record (or any part) is not Tram's
+ * {payload, headers}, so that the PublishedEvent codec reads or parks it.
+ *
+ * The parts of a multi-message record share its offset, so they cannot be
+ * versioned by it (two parts of one partition id would look like a resend of
+ * each other): they get version 0, which orders them by message id, as
+ * Eventuate orders its events (Tram's ids grow per sender).
+ */
+export function decodeTramRecord(record: ReceivedMessage): StoredEvent[] | undefined {
+  if (!record.value || !isMultiMessage(record.value)) {
+    const single = decodeTramMessage(record);
+    return single && [single];
+  }
+  let parts;
+  try {
+    parts = decodeMultiMessage(record.value).messages;
+  } catch {
+    return undefined;
+  }
+  const events = parts.map((part) =>
+    decodeTramMessage({ ...record, key: Buffer.from(part.key, 'utf8'), value: Buffer.from(part.value, 'utf8'), headers: Object.fromEntries(part.headers) }, 0),
+  );
+  return events.length > 0 && events.every((event) => event !== undefined) ? (events as StoredEvent[]) : undefined;
+}
+
+/**
+ * The message a Tram-shaped Kafka record carries, as a publication entry;
+ * undefined when the record is not one. Without Eventloom's version header its
+ * version is `unheadedVersion`, by default the record's offset + 1.
+ */
+export function decodeTramMessage(record: ReceivedMessage, unheadedVersion = Number(record.offset) + 1): StoredEvent | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(record.value?.toString('utf8') ?? '');
@@ -40,7 +76,7 @@ export function decodeTramMessage(record: ReceivedMessage): StoredEvent | undefi
   const id = headers[MessageHeaders.ID];
   if (!id) return undefined;
   const message: Message = { id, destination: headers[MessageHeaders.DESTINATION] ?? record.topic, headers, payload: value.payload };
-  const version = Number(headerText(record.headers, Headers.version) ?? Number(record.offset) + 1);
+  const version = Number(headerText(record.headers, Headers.version) ?? unheadedVersion);
   const positionText = headerText(record.headers, Headers.position);
   const timestampText = headerText(record.headers, Headers.timestamp);
   return {

@@ -1,23 +1,53 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The Java program of the interop tests (./java: Eventuate's own client code,
- * from Maven Central), built with Maven once and cached: target/ is rebuilt only
- * when the pom or a source is newer than the build, and Maven keeps the
- * downloaded artifacts in ~/.m2. The first build on a machine downloads them,
- * bounded by `buildTimeoutMs`.
+ * The Java programs of the interop tests, on Eventuate's own code from Maven
+ * Central: ./java (Eventuate Local's client) and ./java-tram (Eventuate Tram's
+ * messaging, commands and saga participant), sibling projects because their
+ * Eventuate versions differ. Each is built with Maven once and cached: target/
+ * is rebuilt only when the pom or a source is newer than the build, and Maven
+ * keeps the downloaded artifacts in ~/.m2. The first build on a machine
+ * downloads them, bounded by `buildTimeoutMs`.
  */
-const project = join(__dirname, 'java');
-const target = join(project, 'target');
-const classpathFile = join(target, 'classpath.txt');
-const mainClass = join(target, 'classes', 'dev', 'eventloom', 'interop', 'Interop.class');
-
 export const buildTimeoutMs = 8 * 60_000;
 
+export interface JavaProgram {
+  /** Builds the program unless its build is newer than its sources. */
+  build(): void;
+  /** Runs it with `args`, feeding it `input` on stdin. */
+  run(args: readonly string[], input?: string, timeoutMs?: number): JavaRun;
+}
+
+/** The Maven project in ./`directory` whose entry point is `mainClassName`. */
+export function javaProgram(directory: string, mainClassName: string): JavaProgram {
+  const project = join(__dirname, directory);
+  const target = join(project, 'target');
+  const classpathFile = join(target, 'classpath.txt');
+  const mainClass = join(target, 'classes', ...mainClassName.split('.')) + '.class';
+  const isBuilt = (): boolean => {
+    if (!existsSync(mainClass) || !existsSync(classpathFile)) return false;
+    const builtAt = Math.min(statSync(mainClass).mtimeMs, statSync(classpathFile).mtimeMs);
+    return sources(project).every((file) => statSync(file).mtimeMs <= builtAt);
+  };
+  return {
+    build: () => build(project, classpathFile, isBuilt),
+    run: (args, input = '', timeoutMs = 45_000) =>
+      runJava(`${join(target, 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`, mainClassName, args, input, timeoutMs),
+  };
+}
+
+const eventuateLocal = javaProgram('java', 'dev.eventloom.interop.Interop');
+
 export function buildEventuateJava(): void {
+  eventuateLocal.build();
+}
+
+function build(project: string, classpathFile: string, isBuilt: () => boolean): void {
   if (isBuilt()) return;
+  // The dependency plugin leaves an unchanged classpath file as it was (old), which would make the build look stale for ever.
+  rmSync(classpathFile, { force: true });
   const started = Date.now();
   const result = spawnSync('mvn', ['-B', '-q', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`], {
     cwd: project,
@@ -27,16 +57,10 @@ export function buildEventuateJava(): void {
   if (result.error || result.status !== 0 || !isBuilt()) {
     const why = result.error ? String(result.error) : `exit ${result.status}`;
     throw new Error(
-      `Building the Eventuate interop program with Maven failed (${why}, after ${Date.now() - started} ms; needs Java 17+, mvn and Maven Central): ` +
+      `Building the Eventuate interop program in ${project} with Maven failed (${why}, after ${Date.now() - started} ms; needs Java 17+, mvn and Maven Central): ` +
         `${result.stdout ?? ''}\n${result.stderr ?? ''}`.slice(-4000),
     );
   }
-}
-
-function isBuilt(): boolean {
-  if (!existsSync(mainClass) || !existsSync(classpathFile)) return false;
-  const builtAt = Math.min(statSync(mainClass).mtimeMs, statSync(classpathFile).mtimeMs);
-  return sources(project).every((file) => statSync(file).mtimeMs <= builtAt);
 }
 
 function sources(dir: string): string[] {
@@ -55,8 +79,11 @@ export interface JavaRun {
 
 /** Runs the built program (`subscribe ...` or `produce ...`, see Interop.java), feeding it `input` on stdin. */
 export function runEventuateJava(args: readonly string[], input = '', timeoutMs = 45_000): JavaRun {
-  const classpath = `${join(target, 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`;
-  const child = spawn('java', ['-cp', classpath, 'dev.eventloom.interop.Interop', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return eventuateLocal.run(args, input, timeoutMs);
+}
+
+function runJava(classpath: string, mainClassName: string, args: readonly string[], input: string, timeoutMs: number): JavaRun {
+  const child = spawn('java', ['-cp', classpath, mainClassName, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
