@@ -110,7 +110,7 @@ class PublisherLoop implements Publisher {
   }
 
   published(): Promise<void> {
-    return waitUntilPublished(this.mysql.pool, this.tables.events, this.pollIntervalMs);
+    return waitUntilPublished(this.mysql.pool, this.tables, this.pollIntervalMs);
   }
 
   async hasLeader(): Promise<boolean> {
@@ -118,7 +118,7 @@ class PublisherLoop implements Publisher {
   }
 
   backlog(): Promise<number> {
-    return unpublishedCount(this.mysql.pool, this.tables.events);
+    return unpublishedCount(this.mysql.pool, this.tables);
   }
 
   stop(): Promise<void> {
@@ -177,7 +177,7 @@ class PublisherLoop implements Publisher {
       },
       sink: this.sink,
       // Marks go through the pool, off the lock connection: they record only what the sink accepted, so any connection may write them.
-      markPublished: (rowIds) => sequencer.markPublished(this.mysql.pool, rowIds),
+      markPublished: ({ upTo }) => sequencer.markPublished(this.mysql.pool, upTo),
       batchSize: this.batchSize,
       pollIntervalMs: this.pollIntervalMs,
       progress: {
