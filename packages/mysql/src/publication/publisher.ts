@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Connection } from 'mysql2/promise';
+import { Connection, RowDataPacket } from 'mysql2/promise';
 import { consoleLogger, Logger } from '@eventloom/core';
 import { describeError, Instrumentation, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
@@ -10,6 +10,7 @@ import { serveLeaderTerm } from './leader-term';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
 import { waitUntilPublished } from './wait-published';
 import { unpublishedCount } from './publication-status';
+import { publishedPositionOf, publishedPositionQuery } from './published-position';
 
 export type MySqlPublisherOptions = MySqlSource & {
   /** Where sequenced events go: a broker (e.g. @eventloom/kafka's KafkaSink) or inProcessSink(). */
@@ -88,6 +89,9 @@ class PublisherLoop implements Publisher {
   async start(): Promise<void> {
     try {
       await this.mysql.pool.query(`SELECT 1 FROM ${this.tables.events} LIMIT 1`);
+      // Schema 7's published position: without it a leader could only fail, term after term.
+      const [[mark]] = await this.mysql.pool.query<RowDataPacket[]>(publishedPositionQuery(this.tables));
+      publishedPositionOf(mark?.published_position, this.tables);
     } catch (error) {
       await this.mysql.close();
       throw new MySqlConfigError(
