@@ -4,7 +4,7 @@ import { InMemoryDeadLetterStore } from '@eventloom/in-memory';
 import { KafkaTransport } from './consumer/kafka-transport';
 import { startPublisher } from './publisher/publisher';
 import { BrokerUnreachableError, KafkaConfigurationError } from './errors';
-import { TEST_SERVER_URL } from '@eventloom/test-support';
+import { createTestDatabase, TEST_SERVER_URL } from '@eventloom/test-support';
 
 describe('clear errors', () => {
   it('names the brokers when none answers', async () => {
@@ -19,6 +19,16 @@ describe('clear errors', () => {
     const mysqlUrl = `${TEST_SERVER_URL}/eventloom_no_such_db`;
     await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(KafkaConfigurationError);
     await expect(startPublisher({ mysqlUrl, logger: silentLogger })).rejects.toThrow(/cannot read `events`: Unknown database/);
+  });
+
+  it('says to migrate when the published position (schema 7) is missing', async () => {
+    const database = await createTestDatabase('publisher_schema6', { migrated: true });
+    try {
+      await database.pool.query('DROP TABLE publication');
+      await expect(startPublisher({ mysqlUrl: database.url, logger: silentLogger })).rejects.toThrow(/publication.*doesn't exist.*run the migrations/);
+    } finally {
+      await database.drop();
+    }
   });
 
   it('refuses settings that cannot work', () => {

@@ -114,21 +114,21 @@ export class FakeSink extends ScriptedCalls {
   };
 }
 
-/** Records each mark's row ids; a test may hold a mark (by its index) or make it fail. */
+/** Records the positions each mark covers; a test may hold a mark (by its index) or make it fail. */
 export class FakeMarker extends ScriptedCalls {
-  /** Row ids of each mark that succeeded, in order. */
+  /** Positions covered by each mark that succeeded, in order. */
   readonly marked: number[][] = [];
-  /** Row ids of each call, in order. */
+  /** Positions covered by each call, in order. */
   readonly calls: number[][] = [];
 
-  get markedIds(): number[] {
+  get markedPositions(): number[] {
     return this.marked.flat().sort((a, b) => a - b);
   }
 
-  markPublished = async (rowIds: readonly number[]): Promise<void> => {
-    const ids = [...rowIds];
-    this.calls.push(ids);
-    await this.run(() => this.marked.push(ids));
+  markPublished = async ({ after, upTo }: { readonly after: number; readonly upTo: number }): Promise<void> => {
+    const positions = Array.from({ length: upTo - after }, (_, i) => after + 1 + i);
+    this.calls.push(positions);
+    await this.run(() => this.marked.push(positions));
   };
 }
 

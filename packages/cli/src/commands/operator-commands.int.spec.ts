@@ -55,6 +55,8 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
       await insert(2, 2, 1, minuteAgo);
       await insert(3, 3, 0, new Date());
       await insert(4, null, 0, new Date());
+      // Positions 1-2 acknowledged by the sink (schema 7: the published position, not the events' flags).
+      await database.pool.query('UPDATE publication SET published_position = 2 WHERE id = 1');
       await database.pool.query("INSERT INTO subscriber_positions (subscriber_id, position) VALUES ('slow', 1)");
       const status = (await cli('status', '--mysql', database.url, '--json')).json();
       expect(status.publication).toMatchObject({ leader: null, unsequenced: 1, unpublished: 2, lastPosition: 3, publishedPosition: 2 });

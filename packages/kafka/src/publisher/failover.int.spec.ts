@@ -46,7 +46,8 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
   const count = async (sql: string) => Number((await db.pool.query<RowDataPacket[]>(sql))[0][0].n);
   const expectGapFreeAndPublished = async (table: string, n: number) => {
     const [rows] = await db.pool.query<RowDataPacket[]>(
-      `SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS d, MIN(position) AS lo, MAX(position) AS hi, SUM(published) AS pub FROM ${table}`,
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS d, MIN(position) AS lo, MAX(position) AS hi,
+              SUM(position <= (SELECT published_position FROM ${table.replace('events', 'publication')} WHERE id = 1)) AS pub FROM ${table}`,
     );
     expect(rows[0]).toEqual({ n: n, d: n, lo: 1, hi: n, pub: String(n) });
   };
@@ -87,10 +88,10 @@ describe('publisher failover (real MariaDB and Kafka, child processes)', () => {
       const first = await startChild('a_', prefix, 100, 80);
       await eventually(() => first.leads, 'the first publisher to lead');
       const second = await startChild('a_', prefix, 100, 80);
-      await eventually(async () => (await count('SELECT COUNT(*) AS n FROM a_events WHERE published = 1')) >= 2_000, 'some events published');
+      await eventually(async () => (await count('SELECT published_position AS n FROM a_publication WHERE id = 1')) >= 2_000, 'some events published');
       await first.crash();
       const crashedAt = Date.now();
-      const publishedAtCrash = await count('SELECT COUNT(*) AS n FROM a_events WHERE published = 1');
+      const publishedAtCrash = await count('SELECT published_position AS n FROM a_publication WHERE id = 1');
       expect(publishedAtCrash).toBeLessThan(events.length);
       await eventually(() => second.leads, 'the second publisher to take over', 15_000);
       expect(Date.now() - crashedAt).toBeLessThan(10_000);

@@ -111,7 +111,8 @@ describe('MySQL store + in-process publisher + PublicationLogTransport (no broke
     expectInOrderPerAggregate(all);
 
     const [[stats]] = await second.store.pool.query<RowDataPacket[]>(
-      `SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS d, MIN(position) AS lo, MAX(position) AS hi, SUM(published) AS pub FROM events`,
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT position) AS d, MIN(position) AS lo, MAX(position) AS hi,
+              SUM(position <= (SELECT published_position FROM publication WHERE id = 1)) AS pub FROM events`,
     );
     expect({ n: Number(stats.n), d: Number(stats.d), lo: Number(stats.lo), hi: Number(stats.hi), pub: Number(stats.pub) }).toEqual({
       n: 43, d: 43, lo: 1, hi: 43, pub: 43,

@@ -14,7 +14,7 @@ describe('serveLeaderTerm', () => {
     stop();
     await serving;
     expect(sink.handed).toEqual([range(1, 10), range(11, 20), range(21, 25)]);
-    expect(marker.marked.flat()).toEqual(sequencing.rowIdsAt(1, 25));
+    expect(marker.marked.flat()).toEqual(range(1, 25));
     expect(progress.acceptedCount).toBe(25);
   });
 
@@ -41,7 +41,7 @@ describe('serveLeaderTerm', () => {
     stop();
     await serving;
     expect(sink.handed).toEqual([[5, 6], [7], [8, 9], [10]]);
-    expect(marker.markedIds).toEqual(sequencing.rowIdsAt(5, 10));
+    expect(marker.markedPositions).toEqual(range(5, 10));
     // While resending, the leader expects the last position it found; then the last one it gave.
     expect(sequencing.requests.slice(0, 4)).toEqual([
       { expectedLast: 7, resend: { after: 4, upTo: 7 }, batchSize: 2 },
@@ -75,8 +75,7 @@ describe('serveLeaderTerm', () => {
     expect(sink.handed).toEqual([range(1, 10), range(11, 20)]);
     expect(sink.accepted).toEqual([range(1, 10)]);
     expect(sink.active).toBe(0);
-    const markedPositions = marker.markedIds.map((rowId) => rowId - 100);
-    expect(markedPositions.every((position) => position <= 10)).toBe(true);
+    expect(marker.markedPositions.every((position) => position <= 10)).toBe(true);
     expect(progress.publishedPosition).toBeLessThanOrEqual(10);
   });
 
@@ -95,7 +94,7 @@ describe('serveLeaderTerm', () => {
     expect(marker.calls).toEqual([]);
     held.open();
     await serving;
-    expect(marker.markedIds).toEqual(sequencing.rowIdsAt(1, 5));
+    expect(marker.markedPositions).toEqual(range(1, 5));
     expect(progress.publishedPosition).toBe(5);
   });
 
@@ -118,7 +117,7 @@ describe('serveLeaderTerm', () => {
     expect(sink.active).toBe(0);
     expect(sink.accepted).toEqual([range(1, 5), range(6, 10)]);
     // Marked: what was accepted before the failed step; the rest is resent by the next leader.
-    expect(marker.markedIds).toEqual(sequencing.rowIdsAt(1, 5));
+    expect(marker.markedPositions).toEqual(range(1, 5));
   });
 
   it('ends with SequencerConflictError when another sequencer wrote positions', async () => {

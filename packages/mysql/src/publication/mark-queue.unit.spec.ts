@@ -12,7 +12,7 @@ function queueOf(marker: FakeMarker, published = 0) {
   return { queue, reported, failures };
 }
 
-// batchOf(from, to) gives row ids position + 100.
+// A mark covers positions (where the marks stood, the highest position accepted].
 describe('MarkQueue', () => {
   it('marks nothing the sink has not accepted', async () => {
     const marker = new FakeMarker();
@@ -33,12 +33,12 @@ describe('MarkQueue', () => {
     queue.accepted(batchOf(3, 4));
     queue.flush();
     await settle();
-    expect(marker.calls).toEqual([[101, 102]]);
+    expect(marker.calls).toEqual([[1, 2]]);
     expect(reported).toEqual([]);
     expect(queue.publishedPosition).toBe(0);
     first.open();
     await queue.settled();
-    expect(marker.calls).toEqual([[101, 102], [103, 104]]);
+    expect(marker.calls).toEqual([[1, 2], [3, 4]]);
     expect(reported).toEqual([2, 4]);
     expect(queue.publishedPosition).toBe(4);
     expect(marker.maxActive).toBe(1);
@@ -51,7 +51,7 @@ describe('MarkQueue', () => {
     queue.accepted(batchOf(13, 13));
     queue.flush();
     await queue.settled();
-    expect(marker.calls).toEqual([[111, 112, 113]]);
+    expect(marker.calls).toEqual([[11, 12, 13]]);
     expect(reported).toEqual([13]);
   });
 
@@ -70,7 +70,7 @@ describe('MarkQueue', () => {
     queue.accepted(batchOf(3, 4));
     queue.flush();
     await queue.settled();
-    expect(marker.calls).toEqual([[101, 102], [101, 102, 103, 104]]);
+    expect(marker.calls).toEqual([[1, 2], [1, 2, 3, 4]]);
     expect(reported).toEqual([4]);
     expect(queue.publishedPosition).toBe(4);
   });
@@ -84,7 +84,7 @@ describe('MarkQueue', () => {
     await queue.settled();
     queue.flush();
     await queue.settled();
-    expect(marker.marked).toEqual([[101, 102, 103]]);
+    expect(marker.marked).toEqual([[1, 2, 3]]);
     expect(queue.publishedPosition).toBe(3);
   });
 
@@ -101,6 +101,6 @@ describe('MarkQueue', () => {
     held.open();
     await settle();
     expect(settled).toBe(true);
-    expect(marker.marked).toEqual([[101]]);
+    expect(marker.marked).toEqual([[1]]);
   });
 });

@@ -60,7 +60,7 @@ export class MySqlPublicationLog implements PublicationLog {
 
   /** Resolves once every event stored before the call is published. */
   published(): Promise<void> {
-    return waitUntilPublished(this.mysql.pool, this.events, this.options.pollIntervalMs ?? 25);
+    return waitUntilPublished(this.mysql.pool, tableNames(this.options.tablePrefix), this.options.pollIntervalMs ?? 25);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,7 @@
 import { Pool, RowDataPacket } from 'mysql2/promise';
+import { TableNames } from '../schema/table-names';
 import { lockNameFor } from './leader-lock';
+import { publishedPositionOf, publishedPositionQuery } from './published-position';
 
 /** The publisher that holds the lock, as MySQL sees it. */
 export interface PublisherLeader {
@@ -26,35 +28,46 @@ export interface PublicationStatus {
 }
 
 /**
- * Reads the publication's state from the events table and the publisher's
- * lock: who leads, the backlog, how far it is published. Uses the
- * (published, id) index and the position index; cheap on a large table.
+ * Reads the publication's state from the events table, the published
+ * position and the publisher's lock: who leads, the backlog, how far it is
+ * published. Positions are gap-free and published in order, so the events
+ * sequenced but not published are the positions past the published one; the
+ * rest of the backlog awaits a position. Uses the position index; cheap on a
+ * large table.
  */
-export async function readPublicationStatus(pool: Pool, tables: { readonly prefix: string; readonly events: string }): Promise<PublicationStatus> {
+export async function readPublicationStatus(pool: Pool, tables: Pick<TableNames, 'prefix' | 'events' | 'publication'>): Promise<PublicationStatus> {
   const leader = await publisherLeader(pool, tables.prefix);
-  const [[backlog]] = await pool.query<RowDataPacket[]>(
-    `SELECT COUNT(*) AS unpublished, SUM(position IS NULL) AS unsequenced, MIN(created_at) AS oldest FROM ${tables.events} WHERE published = 0`,
-  );
+  const [[mark]] = await pool.query<RowDataPacket[]>(publishedPositionQuery(tables));
   const [[last]] = await pool.query<RowDataPacket[]>(`SELECT COALESCE(MAX(position), 0) AS last FROM ${tables.events}`);
-  // Positions are published in order: the first unpublished position is one past the published ones.
-  const [[firstUnpublished]] = await pool.query<RowDataPacket[]>(
-    `SELECT MIN(position) AS position FROM ${tables.events} WHERE published = 0 AND position IS NOT NULL`,
-  );
   const lastPosition = Number(last.last);
+  const publishedPosition = Math.min(lastPosition, publishedPositionOf(mark?.published_position, tables));
+  const [[backlog]] = await pool.query<RowDataPacket[]>(
+    `SELECT COUNT(*) AS unsequenced, MIN(created_at) AS oldestUnsequenced,
+            (SELECT MIN(created_at) FROM ${tables.events} FORCE INDEX (uq_events_position) WHERE position > ?) AS oldestSequenced
+       FROM ${tables.events} FORCE INDEX (uq_events_position) WHERE position IS NULL`,
+    [publishedPosition],
+  );
+  const unsequenced = Number(backlog.unsequenced);
+  const oldest = [backlog.oldestUnsequenced, backlog.oldestSequenced].filter((d) => d !== null && d !== undefined);
   return {
     leader,
-    unsequenced: Number(backlog.unsequenced ?? 0),
-    unpublished: Number(backlog.unpublished),
-    oldestUnpublishedAt: backlog.oldest ?? undefined,
+    unsequenced,
+    unpublished: unsequenced + lastPosition - publishedPosition,
+    oldestUnpublishedAt: oldest.length === 0 ? undefined : oldest.reduce((a, b) => (new Date(a).getTime() <= new Date(b).getTime() ? a : b)),
     lastPosition,
-    publishedPosition: firstUnpublished.position === null ? lastPosition : Number(firstUnpublished.position) - 1,
+    publishedPosition,
   };
 }
 
-/** Events not yet marked published, with or without a position: the publisher's backlog (one count on the (published, id) index). */
-export async function unpublishedCount(pool: Pool, events: string): Promise<number> {
-  const [[row]] = await pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS unpublished FROM ${events} WHERE published = 0`);
-  return Number(row.unpublished);
+/** Events not yet published, with or without a position: the publisher's backlog (on the position index). */
+export async function unpublishedCount(pool: Pool, tables: Pick<TableNames, 'events' | 'publication'>): Promise<number> {
+  const [[row]] = await pool.query<RowDataPacket[]>(
+    `SELECT (SELECT COUNT(*) FROM ${tables.events} FORCE INDEX (uq_events_position) WHERE position IS NULL) AS unsequenced,
+            (SELECT COALESCE(MAX(position), 0) FROM ${tables.events}) AS last,
+            (${publishedPositionQuery(tables)}) AS published`,
+  );
+  const last = Number(row.last);
+  return Number(row.unsequenced) + last - Math.min(last, publishedPositionOf(row.published, tables));
 }
 
 async function publisherLeader(pool: Pool, tablePrefix: string): Promise<PublisherLeader | null> {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Connection } from 'mysql2/promise';
+import { Connection, RowDataPacket } from 'mysql2/promise';
 import { consoleLogger, Logger } from '@eventloom/core';
 import { describeError, Instrumentation, positiveInteger, PublicationSink, Publisher, PublisherStatus } from '@eventloom/core/spi';
 import { MySqlHandle, MySqlSource, openMySql } from '../connection';
@@ -10,6 +10,7 @@ import { serveLeaderTerm } from './leader-term';
 import { MySqlSequencedEvent, Sequencer } from './sequencer';
 import { waitUntilPublished } from './wait-published';
 import { unpublishedCount } from './publication-status';
+import { publishedPositionOf, publishedPositionQuery } from './published-position';
 
 export type MySqlPublisherOptions = MySqlSource & {
   /** Where sequenced events go: a broker (e.g. @eventloom/kafka's KafkaSink) or inProcessSink(). */
@@ -88,6 +89,9 @@ class PublisherLoop implements Publisher {
   async start(): Promise<void> {
     try {
       await this.mysql.pool.query(`SELECT 1 FROM ${this.tables.events} LIMIT 1`);
+      // Schema 7's published position: without it a leader could only fail, term after term.
+      const [[mark]] = await this.mysql.pool.query<RowDataPacket[]>(publishedPositionQuery(this.tables));
+      publishedPositionOf(mark?.published_position, this.tables);
     } catch (error) {
       await this.mysql.close();
       throw new MySqlConfigError(
@@ -110,7 +114,7 @@ class PublisherLoop implements Publisher {
   }
 
   published(): Promise<void> {
-    return waitUntilPublished(this.mysql.pool, this.tables.events, this.pollIntervalMs);
+    return waitUntilPublished(this.mysql.pool, this.tables, this.pollIntervalMs);
   }
 
   async hasLeader(): Promise<boolean> {
@@ -118,7 +122,7 @@ class PublisherLoop implements Publisher {
   }
 
   backlog(): Promise<number> {
-    return unpublishedCount(this.mysql.pool, this.tables.events);
+    return unpublishedCount(this.mysql.pool, this.tables);
   }
 
   stop(): Promise<void> {
@@ -177,7 +181,7 @@ class PublisherLoop implements Publisher {
       },
       sink: this.sink,
       // Marks go through the pool, off the lock connection: they record only what the sink accepted, so any connection may write them.
-      markPublished: (rowIds) => sequencer.markPublished(this.mysql.pool, rowIds),
+      markPublished: ({ upTo }) => sequencer.markPublished(this.mysql.pool, upTo),
       batchSize: this.batchSize,
       pollIntervalMs: this.pollIntervalMs,
       progress: {

@@ -4,11 +4,11 @@ import { EventRow, MySqlStoredEvent, PUBLICATION_COLUMNS as eventColumns, safeIn
 import { TableNames } from '../schema/table-names';
 import { readyBatch, SequencedBatch } from './sequenced-batch';
 import { LeadershipLostError, SequencerConflictError } from '../errors';
+import { publishedPositionOf, publishedPositionQuery } from './published-position';
 
 /**
  * A sequenced event as the MySQL publisher hands it to its sink: with its row
- * id (to mark it published by primary key) and its metadata as stored (JSON
- * text, so a sink that sends it on need not parse and re-serialise it).
+ * id and its metadata as stored (JSON text, so a sink that sends it on need not parse and re-serialise it).
  */
 export type MySqlSequencedEvent = MySqlStoredEvent & SequencedEvent;
 
@@ -53,13 +53,10 @@ export class Sequencer {
   async prepare(connection: Connection): Promise<SequenceState> {
     await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     const [rows] = await connection.query<RowDataPacket[]>(
-      `SELECT COALESCE(MAX(position), 0) AS last,
-              (SELECT MIN(position) FROM ${this.tables.events} WHERE published = 0 AND position IS NOT NULL) AS firstUnpublished
-         FROM ${this.tables.events}`,
+      `SELECT COALESCE(MAX(position), 0) AS last, (${publishedPositionQuery(this.tables)}) AS published FROM ${this.tables.events}`,
     );
     const lastPosition = Number(rows[0].last);
-    const firstUnpublished = rows[0].firstUnpublished === null ? undefined : Number(rows[0].firstUnpublished);
-    return { lastPosition, publishedPosition: firstUnpublished === undefined ? lastPosition : firstUnpublished - 1 };
+    return { lastPosition, publishedPosition: Math.min(lastPosition, publishedPositionOf(rows[0].published, this.tables)) };
   }
 
   /**
@@ -112,7 +109,7 @@ export class Sequencer {
   async pending(connection: Connection, lockName: string): Promise<boolean> {
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine,
-              EXISTS(SELECT 1 FROM ${this.tables.events} WHERE published = 0 AND position IS NULL) AS pending`,
+              EXISTS(SELECT 1 FROM ${this.tables.events} WHERE position IS NULL) AS pending`,
       [lockName],
     );
     if (Number(rows[0].mine) !== 1) throw new LeadershipLostError(`The publisher lock '${lockName}' is no longer held by this instance.`);
@@ -120,19 +117,14 @@ export class Sequencer {
   }
 
   /**
-   * Marks acknowledged events published, by primary-key ranges (far cheaper
-   * than by position for InnoDB). Safe on any connection: it records only
-   * what the sink accepted, so even a stale leader's late mark is true.
+   * Marks acknowledged events published: every position up to `upTo` (the
+   * sink accepted them all, in order). One row, whatever the batch size: the
+   * publication's high-water mark, which never moves back. Safe on any
+   * connection: it records only what the sink accepted, so even a stale
+   * leader's late mark is true.
    */
-  async markPublished(connection: Pick<Connection, 'query'>, ids: readonly number[]): Promise<void> {
-    const runs = idRuns(ids);
-    for (let i = 0; i < runs.length; i += 200) {
-      const chunk = runs.slice(i, i + 200);
-      await connection.query(
-        `UPDATE ${this.tables.events} SET published = 1 WHERE ${chunk.map(() => 'id BETWEEN ? AND ?').join(' OR ')}`,
-        chunk.flat(),
-      );
-    }
+  async markPublished(connection: Pick<Connection, 'query'>, upTo: number): Promise<void> {
+    await connection.query(`UPDATE ${this.tables.publication} SET published_position = GREATEST(published_position, ?) WHERE id = 1`, [upTo]);
   }
 
   private async readSequenced(connection: Connection, after: number, upTo: number, limit: number): Promise<MySqlSequencedEvent[]> {
@@ -151,12 +143,18 @@ export class Sequencer {
 
   /** Gives the oldest committed events without a position the next positions, in id order; returns their ids, sorted. */
   private async sequenceNew(connection: Connection, last: number, limit: number): Promise<number[]> {
-    // `published = 0` lets MySQL walk the (published, id) index in id order over the few unpublished rows,
-    // instead of sorting every row without a position. Ids only: the rows are read after the commit.
-    const [rows] = await connection.query<RowDataPacket[]>(
-      `SELECT id FROM ${this.tables.events} WHERE published = 0 AND position IS NULL ORDER BY id LIMIT ?`,
+    // The position index holds the rows without a position first, in id order (InnoDB orders a secondary
+    // index's equal keys, NULLs included, by primary key), so walking it yields the oldest first and stops at the
+    // limit. ORDER BY id is left out because MariaDB then sorts every row without a position (60-110 ms per step
+    // at a 50,000-event backlog, against 4-10 ms); the ids are checked to come in order, else sorted by MySQL.
+    // Ids only: the rows are read after the commit.
+    let [rows] = await connection.query<RowDataPacket[]>(
+      `SELECT id FROM ${this.tables.events} FORCE INDEX (uq_events_position) WHERE position IS NULL LIMIT ?`,
       [limit],
     );
+    if (!ascendingIds(rows)) {
+      [rows] = await connection.query<RowDataPacket[]>(`SELECT id FROM ${this.tables.events} WHERE position IS NULL ORDER BY id LIMIT ?`, [limit]);
+    }
     if (rows.length === 0) return [];
     const ids = rows.map((r) => safeInteger('id', r.id as number | string, `row ${String(r.id)}`));
     // Consecutive ids form runs; a run gets consecutive positions: position = id + offset.
@@ -185,8 +183,8 @@ export class Sequencer {
 
   /**
    * The rows just given positions last+1.. (in id order), read by primary-key
-   * ranges once committed. Events are never updated but for their position and
-   * published flag, so the rows read are the rows sequenced; each must carry
+   * ranges once committed. Events are never updated but for their position (and,
+   * before schema version 7, a published flag), so the rows read are the rows sequenced; each must carry
    * the position given.
    */
   private async readNewlySequenced(reader: Queryable, ids: readonly number[], last: number): Promise<MySqlSequencedEvent[]> {
@@ -208,6 +206,12 @@ export class Sequencer {
     if (events.length !== ids.length) throw new SequencerConflictError(`Sequenced ${ids.length} events but read back ${events.length}.`);
     return events;
   }
+}
+
+/** Whether the rows' ids rise strictly: then a walk that stopped at a limit read the lowest ids. */
+function ascendingIds(rows: readonly RowDataPacket[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (Number(rows[i].id) <= Number(rows[i - 1].id)) return false;
+  return true;
 }
 
 /** Sorted ids as [from, to] runs of consecutive values. */

@@ -28,13 +28,14 @@ describe('migrate', () => {
 
   it('creates the tables once and does nothing the second time', async () => {
     const database = await fresh('mig_twice');
-    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5, 6], version: SCHEMA_VERSION });
+    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: SCHEMA_VERSION });
     expect(await migrate(database.url)).toEqual({ applied: [], version: SCHEMA_VERSION });
     expect(await tablesOf(database)).toEqual([
       'entities',
       'eventloom_migrations',
       'events',
       'parked_events',
+      'publication',
       'rebuild_marks',
       'received_events',
       'received_messages',
@@ -54,8 +55,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5, 6]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
@@ -126,6 +127,49 @@ describe('migrate', () => {
         [database.name],
       );
       expect(columns.map((c) => ({ ...c }))).toEqual([{ name: 'snapshot_schema_version', def: '1', nullable: 'NO' }]);
+    } finally {
+      await connection.end();
+    }
+  });
+
+  it('version 7 turns the published flags into a published position: one before the first sequenced event not marked, else the last', async () => {
+    const database = await fresh('mig_v7');
+    await migrate(database.url, { tablePrefix: 'svc_' });
+    const connection = await createConnection(database.url);
+    const publishedPosition = async () =>
+      Number((await connection.query<RowDataPacket[]>('SELECT published_position AS p FROM svc_publication WHERE id = 1'))[0][0].p);
+    const asAtVersion6 = async () => {
+      await connection.query('DROP TABLE svc_publication');
+      await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 7');
+    };
+    try {
+      // An empty store starts at 0.
+      expect(await publishedPosition()).toBe(0);
+      // As an older release left it: positions 1-3 marked, 4 sequenced and sent but not marked, one event awaiting a position.
+      await asAtVersion6();
+      const insert = (n: number, position: number | null, published: number) =>
+        connection.query(
+          `INSERT INTO svc_events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, published, position)
+           VALUES (?, 'E', '{}', 'A', 'a', ?, '{}', NOW(6), ?, ?)`,
+          [`e${n}`, n, published, position],
+        );
+      await insert(1, 1, 1);
+      await insert(2, 2, 1);
+      await insert(3, 3, 1);
+      await insert(4, 4, 0);
+      await insert(5, null, 0);
+      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect(await publishedPosition()).toBe(3);
+      // Every sequenced event marked: the last position.
+      await asAtVersion6();
+      await connection.query('UPDATE svc_events SET published = 1 WHERE position = 4');
+      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect(await publishedPosition()).toBe(4);
+      // A run that died after seeding, before recording the migration, leaves the position as it is.
+      await connection.query('UPDATE svc_publication SET published_position = 5 WHERE id = 1');
+      await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 7');
+      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect(await publishedPosition()).toBe(5);
     } finally {
       await connection.end();
     }

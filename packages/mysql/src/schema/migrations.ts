@@ -156,6 +156,24 @@ const MIGRATIONS: readonly Migration[] = [
     // The version of the snapshot's shape (@Aggregate's snapshotVersion); snapshots written before it are version 1.
     statements: (t) => addColumn(t.snapshots, 'snapshot_schema_version', 'INT NOT NULL DEFAULT 1'),
   },
+  {
+    version: 7,
+    name: 'published position: one high-water mark instead of a flag per event',
+    // Marking every event row published cost an update of the wide row and of the (published, id) index per
+    // event (benchmarks/RESULTS.md, issue 12 item 1); one row now says how far the publication got. Seeded with
+    // what the flags said: one before the first sequenced event not yet published, else the highest position.
+    // The `published` column stays (older readers may look at it) but is no longer written.
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.publication} (
+        id TINYINT NOT NULL PRIMARY KEY,
+        published_position BIGINT NOT NULL,
+        updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)
+      ) ${TABLE_OPTIONS}`,
+      `INSERT IGNORE INTO ${t.publication} (id, published_position)
+         SELECT 1, COALESCE((SELECT MIN(position) - 1 FROM ${t.events} WHERE published = 0 AND position IS NOT NULL),
+                            (SELECT MAX(position) FROM ${t.events}), 0)`,
+    ],
+  },
 ];
 
 /**

@@ -15,6 +15,8 @@ export interface TableNames {
   readonly receivedMessages: string;
   readonly sagaInstances: string;
   readonly replays: string;
+  /** One row: the publication's high-water mark (every position up to it is published). */
+  readonly publication: string;
 }
 
 const PREFIX = /^[A-Za-z0-9_]*$/;
@@ -43,5 +45,6 @@ export function tableNames(prefix = ''): TableNames {
     receivedMessages: quote('received_messages'),
     sagaInstances: quote('saga_instance'),
     replays: quote('replays'),
+    publication: quote('publication'),
   };
 }
