@@ -1,5 +1,6 @@
 import { Admin } from 'kafkajs';
 import { InvalidTopicNameError } from './errors';
+import { isSettling } from './while-topics-settle';
 
 /** The default prefix of every topic Eventloom publishes to. */
 export const defaultTopicPrefix = 'eventloom.';
@@ -55,9 +56,12 @@ export async function ensureTopics(
         waitForLeaders: true,
       });
     } catch (error) {
-      // Another process created some of them in between: fine, as long as they exist now.
-      const now = new Set(await admin.listTopics());
-      if (!missing.every((t) => now.has(t))) throw error;
+      // Another process created some of them in between, or the broker says a topic it just created is not
+      // served yet: fine either way, the wait below sees every one exist with leaders (or says which do not).
+      if (!isSettling(error)) {
+        const now = new Set(await admin.listTopics());
+        if (!missing.every((t) => now.has(t))) throw error;
+      }
     }
   }
   // ...and have leaders: a topic another process just created is listed before its partitions are
