@@ -1,14 +1,16 @@
+import 'reflect-metadata';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createConnection, Pool, RowDataPacket } from 'mysql2/promise';
-import { Eventloom, silentLogger } from '@eventloom/core';
-import { createDatabaseIfMissing, migrate, MySqlDeadLetterStore, MySqlEventStore, mysqlInProcessTransport, mysqlMessaging } from '@eventloom/mysql';
+import { silentLogger } from '@eventloom/core';
+import { RunningApp } from '@eventloom/example-customers-and-orders/dist/app';
+import { startMySqlApp } from '@eventloom/example-customers-and-orders/dist/mysql-app';
+import { startMySqlOrchestratedApp } from '@eventloom/example-customers-and-orders/dist/orchestration/mysql-orchestrated-app';
+import { mysqlRuntime } from '@eventloom/example-customers-and-orders/dist/runtime/mysql-runtime';
 import { Section } from '../report/results';
 import { median, round } from '../report/stats';
 import { log } from '../support/mysql';
 import { startPrivateMariaDb } from '../support/private-mariadb';
-import { CreateCustomer, CreateOrder, Customer, CustomerWorkflow, Order, OrderWorkflow } from './choreography';
-import { ORDERS_TABLE, orchestratedOrders } from './orchestration';
 
 const STYLES = ['choreography', 'orchestration'] as const;
 type Style = (typeof STYLES)[number];
@@ -39,10 +41,13 @@ const CUSTOMERS = 20;
 
 /**
  * What a saga costs per order, for the Customers & Orders example on MySQL in
- * one process (events delivered in process): the choreography (event-sourced
- * Order, two workflows) beside the orchestration (orders table, outbox,
- * CreateOrderSaga, a customer service answering commands). Every order is
- * approved (credit enough). Each run gets a fresh database on a MariaDB of
+ * one process (events delivered in process), run as the example runs and
+ * driven over its HTTP API: the choreography (event-sourced Order, two
+ * workflows) beside the orchestration (orders table, outbox, CreateOrderSaga,
+ * a customer service answering commands), each with its order-history view.
+ * HTTP rather than calling the route logic: the real wiring with nothing
+ * copied, and the same client cost for both styles. Every order is approved
+ * (credit enough). Each run gets a fresh database on a MariaDB of
  * the benchmark's own, so the server's global counters are this run's alone;
  * the styles alternate, and each figure is the median of the runs.
  */
@@ -93,8 +98,8 @@ export async function sagaCostBenchmark(runs: number, orders = Number(process.en
     rows,
     notes: [
       `${orders} orders per run from ${callers} concurrent callers over ${CUSTOMERS} customers (all approved), events delivered in process (mysqlInProcessTransport, default polling); ${runs} runs per style, styles alternating, a fresh database each; medians.`,
-      'Counters are SHOW GLOBAL STATUS deltas of a MariaDB started by the benchmark (nothing else on it), from the first order to the last approval, publisher and subscription bookkeeping included; divided by the orders.',
-      "The orchestration is a minimal copy of the example's MySQL orchestration (branch `orch`, not on main when this was written) in benchmarks/src/saga-cost/orchestration.ts; the choreography a copy of the example's aggregates and workflows (choreography.ts). Views are left out of both.",
+      'Counters are SHOW GLOBAL STATUS deltas of a MariaDB started by the benchmark (nothing else on it), from the first order to the last approval and the order-history view caught up, publisher and subscription bookkeeping included; divided by the orders.',
+      "Both styles are the example's own code (@eventloom/example-customers-and-orders: mysqlRuntime, startMySqlApp / startMySqlOrchestratedApp), driven over its HTTP API on port 0 (POST /customers, POST /orders; same routes, bodies and customer check for both styles); the order-history view is included, as the example wires it in both.",
       `orders/s, orchestration / choreography, median of the ${runs} back-to-back pairs: ${round(median(pairedRatios), 2)} (${pairedRatios.map((r) => round(r, 2)).join(', ')}); runs in orders/s: choreography ${data.choreography.map((r) => round(r.ordersPerSecond, 0)).join(', ')}; orchestration ${data.orchestration.map((r) => round(r.ordersPerSecond, 0)).join(', ')}.`,
       `1-minute load average at the runs' starts: median ${round(median(loads), 1)}, ${round(Math.min(...loads), 1)} to ${round(Math.max(...loads), 1)} (${os.cpus().length} CPUs).`,
     ],
@@ -104,31 +109,19 @@ export async function sagaCostBenchmark(runs: number, orders = Number(process.en
 
 async function runOnce(serverUrl: string, style: Style, orders: number, callers: number): Promise<Run> {
   const name = `saga_cost_${style}_${process.pid}_${randomUUID().slice(0, 6)}`;
-  const url = `${serverUrl}/${name}`;
-  await createDatabaseIfMissing(url);
-  await migrate(url);
-  const store = new MySqlEventStore({ url });
-  const { transport } = await mysqlInProcessTransport(store, { logger: silentLogger });
-  const eventloom = new Eventloom({ eventStore: store, transport, deadLetters: MySqlDeadLetterStore.of(store), logger: silentLogger });
-  const messaging = style === 'orchestration' ? mysqlMessaging(eventloom, { logger: silentLogger }) : undefined;
+  // The example as `EVENTLOOM_MYSQL_URL=... [SAGA_STYLE=orchestration] npm start` runs it: its runtime, app and routes, on port 0.
+  const runtime = await mysqlRuntime({ mysqlUrl: `${serverUrl}/${name}`, logger: silentLogger });
+  let app: RunningApp | undefined;
   try {
-    let placeOrder: (orderId: string, customerId: string) => Promise<void>;
-    if (messaging) {
-      await store.pool.query(ORDERS_TABLE);
-      const service = await orchestratedOrders(messaging);
-      placeOrder = (orderId, customerId) => service.placeOrder(orderId, customerId, ORDER_TOTAL);
-    } else {
-      await eventloom.subscribe(new CustomerWorkflow());
-      await eventloom.subscribe(new OrderWorkflow());
-      placeOrder = async (orderId, customerId) => void (await eventloom.repository.create(Order, new CreateOrder(customerId, ORDER_TOTAL), { id: orderId }));
-    }
+    app = style === 'orchestration' ? await startMySqlOrchestratedApp(runtime, 0) : await startMySqlApp(runtime, 0);
+    const { url } = app;
+    const { pool } = runtime.store;
     const customers: string[] = [];
-    for (let c = 0; c < CUSTOMERS; c++) customers.push((await eventloom.repository.create(Customer, new CreateCustomer(`customer ${c}`, ORDER_TOTAL * orders))).id);
-    await eventloom.caughtUp();
-    await messaging?.caughtUp();
-    const [lastId] = await scalar(store.pool, 'SELECT COALESCE(MAX(id), 0) AS n FROM events');
+    for (let c = 0; c < CUSTOMERS; c++) customers.push((await post(url, '/customers', { name: `customer ${c}`, creditLimit: { amount: ORDER_TOTAL * orders } })).customerId);
+    await runtime.eventloom.caughtUp();
+    const [lastId] = await scalar(pool, 'SELECT COALESCE(MAX(id), 0) AS n FROM events');
     const loadAverage = [os.loadavg()[0], 0] as [number, number];
-    const publisher = await publisherConnection(store.pool, name);
+    const publisher = await publisherConnection(pool, name);
     const before = await status(serverUrl, name, publisher);
     const started = performance.now();
     let next = 0;
@@ -136,15 +129,17 @@ async function runOnce(serverUrl: string, style: Style, orders: number, callers:
       Array.from({ length: callers }, async () => {
         while (next < orders) {
           const i = next++;
-          await placeOrder(randomUUID(), customers[i % customers.length]);
+          await post(url, '/orders', { customerId: customers[i % customers.length], orderTotal: { amount: ORDER_TOTAL } });
         }
       }),
     );
-    await untilApproved(store.pool, lastId, orders);
+    await untilApproved(pool, lastId, orders);
     const millis = performance.now() - started;
+    // The order-history view settles after the approval: its work is part of what an order costs.
+    await runtime.eventloom.caughtUp();
     const after = await status(serverUrl, name, publisher);
     loadAverage[1] = os.loadavg()[0];
-    const events = await eventsByKind(store.pool, lastId);
+    const events = await eventsByKind(pool, lastId);
     const per = (n: number) => n / orders;
     return {
       style,
@@ -161,11 +156,19 @@ async function runOnce(serverUrl: string, style: Style, orders: number, callers:
       loadAverage,
     };
   } finally {
-    await messaging?.close();
-    await eventloom.close();
+    // Closing the app closes its messaging and runtime; without an app, the runtime alone.
+    await (app ? app.close() : runtime.close());
     const connection = await createConnection(serverUrl);
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``).finally(() => connection.end());
   }
+}
+
+/** POSTs JSON to the example's API as a client would, and answers the body; anything but 201 is the benchmark's failure. */
+async function post(url: string, path: string, body: unknown): Promise<Record<string, string>> {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`saga-cost: POST ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as Record<string, string>;
 }
 
 async function scalar(pool: Pool, sql: string, values: unknown[] = []): Promise<number[]> {
@@ -177,7 +180,7 @@ async function scalar(pool: Pool, sql: string, values: unknown[] = []): Promise<
 async function untilApproved(pool: Pool, lastId: number, orders: number): Promise<void> {
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const [approved] = await scalar(pool, "SELECT COUNT(*) AS n FROM events WHERE id > ? AND event_type = 'SagaCostOrderApproved'", [lastId]);
+    const [approved] = await scalar(pool, "SELECT COUNT(*) AS n FROM events WHERE id > ? AND event_type = 'OrderApproved'", [lastId]);
     if (approved >= orders) return;
     if (Date.now() > deadline) throw new Error(`saga-cost: ${approved} of ${orders} orders approved after 300 s.`);
     await new Promise((resolve) => setTimeout(resolve, 10));

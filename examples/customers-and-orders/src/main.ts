@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { embeddedEventloom } from '@eventloom/in-memory';
 import { startApp } from './app';
+import { startMySqlApp } from './mysql-app';
 import { startOrchestratedApp } from './orchestration/orchestrated-app';
 import { startMySqlOrchestratedApp } from './orchestration/mysql-orchestrated-app';
 import { InMemoryOrdersTable } from './orchestration/in-memory-orders-table';
 import { embeddedMessaging } from '@eventloom/in-memory';
 import { InMemoryOrderHistoryStore } from './views/order-history/in-memory-order-history.store';
-import { MySqlOrderHistoryStore } from './views/order-history/mysql-order-history.store';
 import { mysqlRuntime } from './runtime/mysql-runtime';
 import type { TopicNaming } from '@eventloom/kafka';
 import { EventloomMetrics } from '@eventloom/prometheus';
@@ -34,9 +34,7 @@ async function main(): Promise<void> {
     app = await startOrchestratedApp({ eventloom, messaging: embeddedMessaging(eventloom), orders: new InMemoryOrdersTable(), orderHistory: new InMemoryOrderHistoryStore() }, port);
     console.log(`Customers & Orders (embedded, in memory, orchestrated sagas) listening on ${app.url}`);
   } else if (runtime) {
-    const orderHistory = new MySqlOrderHistoryStore(runtime.views);
-    await orderHistory.migrate();
-    app = await startApp(runtime.eventloom, orderHistory, port, () => runtime.close(), runtime.metrics);
+    app = await startMySqlApp(runtime, port);
     console.log(`Customers & Orders (MySQL ${runtime.store.url}, events delivered ${via}) listening on ${app.url}`);
   } else {
     const metrics = new EventloomMetrics();
