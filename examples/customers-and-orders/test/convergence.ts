@@ -49,7 +49,11 @@ export async function expectConverged(
     `every one of ${stored.length} orders final`,
     90_000,
     500,
-  );
+  ).catch((error: unknown) => {
+    // Say how far it got: a few stragglers (lost) read differently from a backlog still draining (slow).
+    const pending = stored.filter((id) => !orders.has(id));
+    throw new Error(`${String(error)}; ${pending.length} still PENDING, e.g. ${pending.slice(0, 3).join(', ')}`);
+  });
 
   for (const service of ['customers', 'orders', 'order_history'] as const) {
     expect({ service, parked: await parkedCount(database(service)) }).toEqual({ service, parked: 0 });
