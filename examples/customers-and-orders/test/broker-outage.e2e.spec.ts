@@ -1,7 +1,7 @@
 import { PrivateKafka, startPrivateKafka } from '@eventloom/test-support';
 import { eventually } from '@eventloom/testing';
 import { DistributedDeployment, startDistributed } from './distributed-deployment';
-import { expectConverged } from './convergence';
+import { CONVERGENCE_MS, expectConverged } from './convergence';
 import { statusCounts } from './order-load';
 import { createCustomers, expectOnlyExpectedAnswers, OUTAGE_MS, readiness, sharedMySql, sleep, startOrderLoad, stopOrderLoads } from './fault-helpers';
 
@@ -56,6 +56,6 @@ describe('Faults are not poison: the distributed example under load', () => {
       expect(notReady).toMatchObject({ status: 503, error: expect.stringMatching(/subscription/) });
 
       await expectConverged(deployment, sharedMySql, customers, load.accepted);
-    }, 240_000);
+    }, 150_000 + CONVERGENCE_MS);
   });
 });

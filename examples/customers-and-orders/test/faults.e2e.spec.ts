@@ -1,7 +1,7 @@
 import { PrivateMariaDb, startPrivateMariaDb } from '@eventloom/test-support';
 import { eventually } from '@eventloom/testing';
 import { DistributedDeployment, startDistributed } from './distributed-deployment';
-import { expectConverged } from './convergence';
+import { CONVERGENCE_MS, expectConverged } from './convergence';
 import { statusCounts } from './order-load';
 import { createCustomers, expectOnlyExpectedAnswers, OUTAGE_MS, readiness, sleep, startOrderLoad, stopOrderLoads } from './fault-helpers';
 
@@ -50,6 +50,6 @@ describe('Faults are not poison: the distributed example under load', () => {
 
       await expectConverged(deployment, database.url, customers, load.accepted);
       for (const url of Object.values(deployment.urls)) expect((await readiness(url)).status).toBe(200);
-    }, 180_000);
+    }, 150_000 + CONVERGENCE_MS);
   });
 });
