@@ -34,6 +34,9 @@ export function isInfrastructureFailure(error: unknown): boolean {
     if (current instanceof EventloomError && current.retriable) return true;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    // mysql2 marks the errors of a connection it lost `fatal`; one of them, a command given to a pooled connection
+    // the server closed ("Can't add new command when connection is in closed state"), carries no code at all.
+    if (code === undefined && (current as { fatal?: unknown }).fatal === true) return true;
     if (TRANSIENT_NAMES.test(current.name)) return true;
   }
   return false;

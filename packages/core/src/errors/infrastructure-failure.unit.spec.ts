@@ -10,6 +10,7 @@ describe('isInfrastructureFailure', () => {
   it.each([
     ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
     ['a lost MySQL connection', Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST' })],
+    ['a command on a pooled MySQL connection the server closed', Object.assign(new Error("Can't add new command when connection is in closed state"), { fatal: true })],
     ['a deadlock', Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' })],
     ['a lock-wait timeout', Object.assign(new Error('Lock wait timeout exceeded'), { code: 'ER_LOCK_WAIT_TIMEOUT' })],
     ['a retriable Eventloom error', new BrokerDown('Kafka is unreachable')],
