@@ -209,7 +209,7 @@ describe('MySqlEventStore on MariaDB', () => {
         [id],
       );
       expect(row.at).toBe('2024-03-31T01:30:00.123000');
-      await store.pool.query(`UPDATE ${store.tables.events} SET position = 42, published = 1 WHERE entity_id = ?`, [id]);
+      await store.pool.query(`UPDATE ${store.tables.events} SET position_slot = 42 WHERE entity_id = ?`, [id]);
       const [event] = (await store.load('ContractCounter', id))!.events;
       expect(event.timestamp).toBeInstanceOf(Date);
       expect(event.timestamp.getTime()).toBe(timestamp.getTime());

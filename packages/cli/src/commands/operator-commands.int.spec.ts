@@ -46,9 +46,9 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     try {
       const insert = (n: number, position: number | null, published: number, createdAt: Date) =>
         database.pool.query(
-          `INSERT INTO events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, published, position)
+          `INSERT INTO events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, published, position_slot)
            VALUES (?, 'E', '{}', 'A', 'a', ?, '{}', ?, ?, ?)`,
-          [`e${n}`, n, createdAt, published, position],
+          [`e${n}`, n, createdAt, published, position ?? 0],
         );
       const minuteAgo = new Date(Date.now() - 60_000);
       await insert(1, 1, 1, minuteAgo);

@@ -17,7 +17,7 @@ describe('MySqlPublicationLog (real MariaDB)', () => {
 
   const insert = (eventId: string, entityId: string, position: string) =>
     db.pool.query(
-      `INSERT INTO events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, published, position)
+      `INSERT INTO events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, published, position_slot)
        VALUES (?, 'Ticked', '{}', 'Clock', ?, 1, '{"correlationId":"c","schemaVersion":1}', NOW(6), 1, ?)`,
       [eventId, entityId, position],
     );

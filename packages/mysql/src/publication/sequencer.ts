@@ -3,7 +3,8 @@ import { SequencedEvent } from '@eventloom/core/spi';
 import { EventRow, MySqlStoredEvent, PUBLICATION_COLUMNS as eventColumns, safeInteger, sequencedEventFromRow } from '../event-rows';
 import { TableNames } from '../schema/table-names';
 import { readyBatch, SequencedBatch } from './sequenced-batch';
-import { LeadershipLostError, SequencerConflictError } from '../errors';
+import { LeadershipLostError, MySqlConfigError, SequencerConflictError } from '../errors';
+import { POSITION_SLOT_SINCE, schemaVersion } from '../schema/migrations';
 import { publishedPositionOf, publishedPositionQuery } from './published-position';
 
 /**
@@ -41,8 +42,9 @@ export interface StepRequest {
  * transaction reads the oldest committed events without a position (a
  * consistent, non-locking READ COMMITTED read: uncommitted inserts are simply
  * not seen yet, and never block us) and gives them max(position)+1, +2, ...
- * in id order. An event committed later gets a higher position, even if its
- * id is lower. Events of one aggregate commit one after the other (the
+ * in id order, in place (into the fixed-size `position_slot` that `position`
+ * is derived from, so the row keeps its size). An event committed later gets
+ * a higher position, even if its id is lower. Events of one aggregate commit one after the other (the
  * optimistic version check sees to that), so they get positions in version
  * order. Each batch commits atomically: a reader sees all of it or none.
  */
@@ -51,6 +53,13 @@ export class Sequencer {
 
   /** Once per leader connection. */
   async prepare(connection: Connection): Promise<SequenceState> {
+    const version = await schemaVersion(connection, this.tables);
+    if (version < POSITION_SLOT_SINCE) {
+      throw new MySqlConfigError(
+        `The publisher gives positions in ${this.tables.events}.position_slot (schema version ${POSITION_SLOT_SINCE}), but the schema is at version ${version}: ` +
+          'stop the publishers of the older release, run the migrations (eventloom migrate), then start this one.',
+      );
+    }
     await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     const [rows] = await connection.query<RowDataPacket[]>(
       `SELECT COALESCE(MAX(position), 0) AS last, (${publishedPositionQuery(this.tables)}) AS published FROM ${this.tables.events}`,
@@ -170,7 +179,7 @@ export class Sequencer {
       const cases = chunk.map(() => 'WHEN id BETWEEN ? AND ? THEN id + ?').join(' ');
       const where = chunk.map(() => 'id BETWEEN ? AND ?').join(' OR ');
       const [result] = await connection.query<ResultSetHeader>(
-        `UPDATE ${this.tables.events} SET position = CASE ${cases} END WHERE (${where}) AND position IS NULL`,
+        `UPDATE ${this.tables.events} SET position_slot = CASE ${cases} END WHERE (${where}) AND position_slot = 0`,
         [...chunk.flatMap((r) => [r.from, r.to, r.offset]), ...chunk.flatMap((r) => [r.from, r.to])],
       );
       updated += result.affectedRows;

@@ -1,6 +1,7 @@
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { createTestDatabase, TestDatabase } from '@eventloom/test-support';
-import { migrate, SCHEMA_VERSION } from './migrations';
+import { migrate, migrateUpTo, SCHEMA_VERSION } from './migrations';
+import { lockNameFor } from '../publication/leader-lock';
 
 async function tablesOf(database: TestDatabase): Promise<string[]> {
   const connection = await createConnection(database.url);
@@ -28,7 +29,7 @@ describe('migrate', () => {
 
   it('creates the tables once and does nothing the second time', async () => {
     const database = await fresh('mig_twice');
-    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7], version: SCHEMA_VERSION });
+    expect(await migrate(database.url)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], version: SCHEMA_VERSION });
     expect(await migrate(database.url)).toEqual({ applied: [], version: SCHEMA_VERSION });
     expect(await tablesOf(database)).toEqual([
       'entities',
@@ -55,8 +56,8 @@ describe('migrate', () => {
 
   it('keeps the tables of two prefixes apart in one database', async () => {
     const database = await fresh('mig_prefix');
-    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await migrate(database.url, { tablePrefix: 'orders_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await migrate(database.url, { tablePrefix: 'customers_' })).applied).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await tablesOf(database)).toContain('orders_events');
     expect(await tablesOf(database)).toContain('customers_eventloom_migrations');
   });
@@ -134,7 +135,7 @@ describe('migrate', () => {
 
   it('version 7 turns the published flags into a published position: one before the first sequenced event not marked, else the last', async () => {
     const database = await fresh('mig_v7');
-    await migrate(database.url, { tablePrefix: 'svc_' });
+    await migrateUpTo(database.url, 7, { tablePrefix: 'svc_' });
     const connection = await createConnection(database.url);
     const publishedPosition = async () =>
       Number((await connection.query<RowDataPacket[]>('SELECT published_position AS p FROM svc_publication WHERE id = 1'))[0][0].p);
@@ -158,20 +159,105 @@ describe('migrate', () => {
       await insert(3, 3, 1);
       await insert(4, 4, 0);
       await insert(5, null, 0);
-      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect((await migrateUpTo(database.url, 7, { tablePrefix: 'svc_' })).applied).toEqual([7]);
       expect(await publishedPosition()).toBe(3);
       // Every sequenced event marked: the last position.
       await asAtVersion6();
       await connection.query('UPDATE svc_events SET published = 1 WHERE position = 4');
-      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect((await migrateUpTo(database.url, 7, { tablePrefix: 'svc_' })).applied).toEqual([7]);
       expect(await publishedPosition()).toBe(4);
       // A run that died after seeding, before recording the migration, leaves the position as it is.
       await connection.query('UPDATE svc_publication SET published_position = 5 WHERE id = 1');
       await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 7');
-      expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([7]);
+      expect((await migrateUpTo(database.url, 7, { tablePrefix: 'svc_' })).applied).toEqual([7]);
       expect(await publishedPosition()).toBe(5);
     } finally {
       await connection.end();
     }
+  });
+
+  describe('version 8: positions in a fixed-size slot', () => {
+    const asAtVersion7 = async (label: string) => {
+      const database = await fresh(label);
+      await migrateUpTo(database.url, 7, { tablePrefix: 'svc_' });
+      const connection = await createConnection(database.url);
+      // As an older release left it: three events with positions, one awaiting its position.
+      for (const [n, position] of [[1, 1], [2, 2], [3, 3], [4, null]] as const) {
+        await connection.query(
+          `INSERT INTO svc_events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at, position)
+           VALUES (?, 'E', '{}', 'A', 'a', ?, '{}', NOW(6), ?)`,
+          [`e${n}`, n, position],
+        );
+      }
+      return { database, connection };
+    };
+    const rows = async (connection: Awaited<ReturnType<typeof createConnection>>) =>
+      (await connection.query<RowDataPacket[]>('SELECT event_id AS e, position AS p, position_slot AS s FROM svc_events ORDER BY id'))[0].map((r) => [
+        r.e,
+        r.p === null ? null : Number(r.p),
+        Number(r.s),
+      ]);
+
+    it('keeps every position, derives `position` from the slot, keeps it unique, and a write of `position` fails; running it again changes nothing', async () => {
+      const { database, connection } = await asAtVersion7('mig_v8');
+      try {
+        expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([8]);
+        const expected = [['e1', 1, 1], ['e2', 2, 2], ['e3', 3, 3], ['e4', null, 0]];
+        expect(await rows(connection)).toEqual(expected);
+        // A new event takes the slot's default: no position yet.
+        await connection.query(
+          `INSERT INTO svc_events (event_id, event_type, event_data, entity_type, entity_id, entity_version, metadata, created_at)
+           VALUES ('e5', 'E', '{}', 'A', 'a', 5, '{}', NOW(6))`,
+        );
+        expect((await rows(connection))[4]).toEqual(['e5', null, 0]);
+        await expect(connection.query("UPDATE svc_events SET position_slot = 2 WHERE event_id = 'e4'")).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+        // What a publisher of an older release would do: refused, not written.
+        await expect(connection.query("UPDATE svc_events SET position = 4 WHERE event_id = 'e4'")).rejects.toThrow(/generated column/);
+        // A run that died after the ALTER, before recording the migration.
+        await connection.query('DELETE FROM svc_eventloom_migrations WHERE version = 8');
+        expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([8]);
+        expect((await rows(connection)).slice(0, 4)).toEqual(expected);
+        const [keys] = await connection.query<RowDataPacket[]>(
+          `SELECT INDEX_NAME AS name, NON_UNIQUE AS nonUnique, GROUP_CONCAT(COLUMN_NAME) AS columns FROM information_schema.STATISTICS
+            WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'svc_events' GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME`,
+          [database.name],
+        );
+        expect(keys.map((k) => [k.name, Number(k.nonUnique), k.columns])).toEqual([
+          ['ix_events_triggering_event', 1, 'entity_type,entity_id,triggering_event'],
+          ['PRIMARY', 0, 'id'],
+          ['uq_events_entity_version', 0, 'entity_type,entity_id,entity_version'],
+          ['uq_events_event_id', 0, 'event_id'],
+          ['uq_events_position', 0, 'position'],
+        ]);
+      } finally {
+        await connection.end();
+      }
+    });
+
+    it('does not run while a publisher leads: it waits for the publisher lock, then refuses naming it and writes nothing', async () => {
+      const { database, connection } = await asAtVersion7('mig_v8_lock');
+      const publisher = await createConnection(database.url);
+      try {
+        const lock = await lockNameFor(publisher, 'svc_');
+        await publisher.query('SELECT GET_LOCK(?, 0)', [lock]);
+        const refused: Error = await migrate(database.url, { tablePrefix: 'svc_', lockTimeoutSeconds: 1 }).then(
+          () => new Error('migrated while a publisher held its lock'),
+          (error: Error) => error,
+        );
+        expect(refused.message).toMatch(/^Migration 8 .* held by connection \d+ .*Stop every service instance that publishes/);
+        expect(refused.message).toContain(`lock '${lock}'`);
+        const [[generated]] = await connection.query<RowDataPacket[]>(
+          `SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'svc_events' AND COLUMN_NAME = 'position_slot'`,
+          [database.name],
+        );
+        expect(Number(generated.n)).toBe(0);
+        await publisher.query('SELECT RELEASE_LOCK(?)', [lock]);
+        expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([8]);
+        expect(await rows(connection)).toEqual([['e1', 1, 1], ['e2', 2, 2], ['e3', 3, 3], ['e4', null, 0]]);
+      } finally {
+        await publisher.end();
+        await connection.end();
+      }
+    });
   });
 });
