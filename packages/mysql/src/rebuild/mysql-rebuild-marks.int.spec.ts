@@ -54,7 +54,7 @@ describe('dead letters and rebuild marks on a schema older than version 3', () =
       );
       await expect(marks.get('view')).rejects.toThrow(/MySqlRebuildMarks needs version 3.*eventloom migrate/);
 
-      expect((await migrate(store.pool, { tablePrefix: 'old_' })).applied).toEqual([3, 4, 5, 6, 7]);
+      expect((await migrate(store.pool, { tablePrefix: 'old_' })).applied).toEqual([3, 4, 5, 6, 7, 8]);
       expect(await deadLetters.list()).toEqual([]);
       expect(await marks.get('view')).toBe(0);
     } finally {
