@@ -78,6 +78,13 @@ describe('commands and replies on Kafka, in Eventuate Tram message format', () =
     expect(decodeTramRecord({ topic: 'Order', partition: 0, offset: '0', key: null, value, timestamp: '0' })).toBeUndefined();
   });
 
+  it("does not read a record with Eventloom's event-type header (an event) as a Tram message, whatever its value", () => {
+    const encoded = encodeTramMessage(sequenced(messageToEvent(command, new Date('2026-01-01T00:00:00Z')), 42));
+    const record = received('customerService', 5, { ...encoded, headers: { ...encoded.headers, 'eventloom-event-type': 'OrderCreated' } });
+    expect(decodeTramRecord(record)).toBeUndefined();
+    expect(decodeTramRecord(received('customerService', 5, encoded))).toHaveLength(1);
+  });
+
   it('leaves events (PublishedEvent shape) to their own codec', () => {
     const event: StoredEvent = { eventId: 'e1', eventType: 'OrderCreated', eventData: '{}', aggregateType: 'Order', aggregateId: 'o1', version: 1, position: 3, metadata: { correlationId: 'c', schemaVersion: 1 }, timestamp: new Date() };
     expect(isCommandOrReply(event)).toBe(false);

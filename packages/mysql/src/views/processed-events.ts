@@ -4,6 +4,7 @@ import { errorCode } from '../connection';
 import { MySqlEventStore } from '../mysql-event-store';
 import { TableNames, tableNames } from '../schema/table-names';
 import { MySqlViewBatch, schemaMissing, supportsCompoundStatements } from './view-batch';
+import { RecordedEvents } from './recorded-events';
 
 /** What identifies one delivery: an EventContext has both. */
 export interface ProcessedEventKey {
@@ -75,6 +76,7 @@ export async function withProcessedEvent(
  */
 export class MySqlViews {
   private readonly tables: TableNames;
+  private readonly recorded: RecordedEvents;
   private compound?: Promise<boolean>;
 
   constructor(
@@ -82,6 +84,7 @@ export class MySqlViews {
     options: ProcessedEventOptions = {},
   ) {
     this.tables = tableNames(options.tablePrefix ?? '');
+    this.recorded = new RecordedEvents(this.tables.receivedEvents);
   }
 
   /**
@@ -123,7 +126,7 @@ export class MySqlViews {
         this.compound ??= supportsCompoundStatements(tx);
         this.compound.catch(() => (this.compound = undefined));
         return this.compound;
-      }),
+      }, this.recorded),
     );
   }
 }

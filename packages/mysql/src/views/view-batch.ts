@@ -3,6 +3,7 @@ import type { BatchParticipant } from '@eventloom/core';
 import { errorCode } from '../connection';
 import { MySqlSchemaMissingError } from '../errors';
 import { TableNames } from '../schema/table-names';
+import { RecordedEvents } from './recorded-events';
 
 /** Dedup records written per INSERT statement at commit. */
 const RECORDS_PER_STATEMENT = 1000;
@@ -13,18 +14,27 @@ const CHARACTERS_PER_TRIP = 1 << 20;
 /**
  * A MySQL view's share of a batch (a run of events handled as one unit of
  * work): one transaction on one connection for the whole run. Its dedup
- * records are looked up once, for every event of the run, when it opens, and
- * written with one multi-row INSERT just before COMMIT, so that the view's
- * changes, the records and nothing else commit together: a crash anywhere
- * before COMMIT leaves no trace, and the redelivered run applies it once.
+ * records are looked up once, for every event of the run, when it opens (see
+ * RecordedEvents), and written with one multi-row INSERT just before COMMIT,
+ * so that the view's changes, the records and nothing else commit together: a
+ * crash anywhere before COMMIT leaves no trace, and the redelivered run
+ * applies it once.
  *
  * Changes queued with `queue` (views.write: statements whose answer nobody
  * reads) are sent together: on MariaDB as one compound statement
- * (`BEGIN NOT ATOMIC ...; END`, which runs inside the open transaction), so a
- * run of 500 such changes costs one round trip instead of 500; on MySQL, which
- * has no compound statements outside stored programs, one after the other.
- * They are sent before any handler given the connection runs, and before
- * COMMIT, so every change keeps its place in the run.
+ * (`BEGIN NOT ATOMIC ...; END`), so a run of 500 such changes costs one round
+ * trip instead of 500; on MySQL, which has no compound statements outside
+ * stored programs, one after the other. They are sent before any handler
+ * given the connection runs, and before COMMIT, so every change keeps its
+ * place in the run.
+ *
+ * The transaction starts with the first change sent, not when the run opens:
+ * on MariaDB a run of queued changes only is then one round trip,
+ * `BEGIN NOT ATOMIC START TRANSACTION; <changes>; <records>; COMMIT; END`
+ * (a statement that fails stops the compound before COMMIT, and the run is
+ * rolled back). The look-up of the records before it reads outside the
+ * transaction; it only spares the duplicates their work: the records' INSERT
+ * is what refuses a duplicate, as below.
  *
  * Two deliveries of the same event at once (say, a Kafka rebalance) may both
  * find no record; the second INSERT of the records then waits on the first's
@@ -35,6 +45,8 @@ export class MySqlViewBatch implements BatchParticipant {
   private readonly handled = new Set<string>();
   /** Formatted statements not sent yet, in order. */
   private queued: string[] = [];
+  /** Whether START TRANSACTION was sent. */
+  private started = false;
 
   private constructor(
     private readonly tx: PoolConnection,
@@ -51,16 +63,12 @@ export class MySqlViewBatch implements BatchParticipant {
     subscriberId: string,
     eventIds: readonly string[],
     compound: (tx: PoolConnection) => Promise<boolean>,
+    recorded: RecordedEvents,
   ): Promise<MySqlViewBatch> {
     const tx = await pool.getConnection();
     try {
       const canCompound = await compound(tx);
-      await tx.query('START TRANSACTION');
-      const [rows] = await tx.query<RowDataPacket[]>(
-        `SELECT event_id FROM ${tables.receivedEvents} WHERE subscriber_id = ? AND event_id IN (?)`,
-        [subscriberId, eventIds],
-      );
-      return new MySqlViewBatch(tx, tables, subscriberId, new Set(rows.map((row) => String(row.event_id))), canCompound);
+      return new MySqlViewBatch(tx, tables, subscriberId, await recorded.among(tx, subscriberId, eventIds), canCompound);
     } catch (error) {
       const reported = errorCode(error) === 'ER_NO_SUCH_TABLE' ? await schemaMissing(tx, tables.prefix, error) : error;
       await tx.rollback().then(
@@ -95,8 +103,7 @@ export class MySqlViewBatch implements BatchParticipant {
         const ids = handled.slice(i, i + RECORDS_PER_STATEMENT);
         this.queued.push(this.tx.format(`INSERT INTO ${this.tables.receivedEvents} (subscriber_id, event_id) VALUES ?`, [ids.map((id) => [this.subscriberId, id])]));
       }
-      await this.flush();
-      await this.tx.commit();
+      await this.flush(true);
     } catch (error) {
       await this.rollback();
       throw error;
@@ -104,14 +111,24 @@ export class MySqlViewBatch implements BatchParticipant {
     this.tx.release();
   }
 
-  /** Sends the queued statements: as few compound statements as the limits allow, or one by one. */
-  private async flush(): Promise<void> {
+  /**
+   * Sends the queued statements in the run's transaction, starting it if need
+   * be (and, with `andCommit`, committing it): as few compound statements as
+   * the limits allow, or one by one.
+   */
+  private async flush(andCommit = false): Promise<void> {
     const statements = this.queued;
     this.queued = [];
+    const begin = !this.started && (statements.length > 0 || !andCommit);
+    this.started ||= begin;
     if (!this.compound) {
+      if (begin) await this.tx.query('START TRANSACTION');
       for (const statement of statements) await this.tx.query(statement);
+      if (andCommit && this.started) await this.tx.commit();
       return;
     }
+    if (begin) statements.unshift('START TRANSACTION');
+    if (andCommit && this.started) statements.push('COMMIT');
     for (let start = 0; start < statements.length; ) {
       let end = start;
       let characters = 0;
