@@ -18,6 +18,7 @@ import { sagaCostBenchmark } from './saga-cost/saga-cost.bench';
  * `npm run bench`: runs every benchmark on this machine and writes benchmarks/results/.
  * BENCH_RUNS (default 5) runs per figure; BENCH_ONLY=name,name picks benchmarks:
  * mysql-create, mysql-update, mysql-hot-aggregate, load, upcasting, publisher, latency, embedded, views, scale-out, observability, saga-cost.
+ * BENCH_EMBEDDED_SIZES=2000,1000000 picks embedded's cells (default 2000,20000,1000000; the first and last set its ratio).
  * BENCH_SAGA_COST_ORDERS (default 400) and BENCH_SAGA_COST_CALLERS (default 8) size saga-cost's runs.
  * BENCH_VIEWS_EVENTS (default 100000) sets the views backlog; its target is stated for 1000000.
  */
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     ['upcasting', () => upcastingBenchmark(runs)],
     ['publisher', () => publisherBenchmark(Math.min(runs, Number(process.env.BENCH_PUBLISHER_RUNS ?? 3)))],
     ['latency', () => latencyBenchmark(runs)],
-    ['embedded', () => embeddedBenchmark(runs)],
+    ['embedded', () => embeddedBenchmark(runs, embeddedSizes())],
     ['views', () => viewsBenchmark(Math.min(runs, Number(process.env.BENCH_VIEWS_RUNS ?? 3)))],
     ['scale-out', () => scaleOutBenchmark(Math.min(runs, Number(process.env.BENCH_SCALE_OUT_RUNS ?? 3)))],
     ['observability', () => observabilityBenchmark(runs)],
@@ -60,3 +61,12 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** BENCH_EMBEDDED_SIZES: the embedded cells to run, e.g. `2000,1000000` to measure the flatness ratio without the 20,000 cell. */
+function embeddedSizes(): number[] | undefined {
+  const sizes = process.env.BENCH_EMBEDDED_SIZES?.split(',').map((s) => Number(s.trim()));
+  if (sizes && sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`BENCH_EMBEDDED_SIZES must be positive integers separated by commas, got '${process.env.BENCH_EMBEDDED_SIZES}'.`);
+  }
+  return sizes;
+}

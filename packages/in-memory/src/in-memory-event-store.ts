@@ -74,7 +74,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
         );
       }
     });
-    const stream: Stream = existing ?? { events: [], triggeredBy: undefined };
+    const stream: Stream = existing ?? { events: [], snapshot: undefined, triggeredBy: undefined };
     for (const event of request.events) {
       const stored = kept(event, this.log.length + 1);
       stream.events.push(stored);
@@ -82,7 +82,8 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
       if (event.triggeringEventId) (stream.triggeredBy ??= new Set<string>()).add(event.triggeringEventId);
     }
     if (request.snapshot) stream.snapshot = request.snapshot;
-    this.streams.set(k, stream);
+    // Set once, at the first append: setting an existing key again was a second lookup per command in a map of every aggregate.
+    if (existing === undefined) this.streams.set(k, stream);
     for (const listener of this.listeners) listener();
   }
 

@@ -1,4 +1,4 @@
-import { deepCopy } from './aggregate-copy';
+import { copyInto, deepCopy } from './aggregate-copy';
 
 /** What the cache keeps of an aggregate: its state after the last command this process saw, and where it stood. */
 export interface CachedAggregate {
@@ -26,7 +26,34 @@ export interface AggregateCacheOptions {
 
 export const defaultMaxCachedAggregates = 10_000;
 
-const LENT = Symbol('lent to a command');
+/**
+ * One aggregate's place in the cache, kept for as long as the aggregate stays
+ * cached and changed in place by each command: a new entry per command lived
+ * until the aggregate's next command, which with a million aggregates is long
+ * enough to reach the old generation, where each one became garbage for the
+ * major collector.
+ */
+export class CacheSlot {
+  /** Handed to a command: what it holds is being changed, and no one else may take it. */
+  lent = false;
+  /** Still the cache's entry for its key (false once dropped or replaced): putting back here needs no lookup. */
+  held = true;
+
+  constructor(
+    public version: number,
+    public snapshotVersion: number,
+    public loadMillis: number,
+    /** The cache's own copy; never handed out, only copies of it. */
+    public aggregate: object,
+    public triggeredBy: ReadonlySet<string> | undefined,
+    public staleSnapshot: boolean | undefined,
+  ) {}
+}
+
+/** What take hands a command: a copy of the cached aggregate, and the slot to put the result back into. */
+export interface TakenAggregate extends CachedAggregate {
+  readonly slot: CacheSlot;
+}
 
 /**
  * The aggregates this process loaded or changed lately, by aggregate key,
@@ -36,9 +63,9 @@ const LENT = Symbol('lent to a command');
  */
 export class AggregateCache {
   readonly maxAggregates: number;
-  // LENT marks an entry handed to a command: the key keeps its place, so a command changes the map in place
-  // rather than deleting and re-adding (which made the map rehash on every command).
-  private readonly entries = new Map<string, CachedAggregate | typeof LENT>();
+  // A command marks its slot lent instead of changing the map, and puts back into the slot it took: one lookup
+  // per command in a map that may hold a million keys (each lookup there is a few cache misses).
+  private readonly entries = new Map<string, CacheSlot>();
   private readonly bounded: boolean;
 
   constructor(options: AggregateCacheOptions = {}) {
@@ -57,44 +84,74 @@ export class AggregateCache {
   }
 
   /**
-   * Hands the entry over, its aggregate included, and forgets it: the caller
-   * (the one command of this process on that aggregate at a time) may change
-   * it freely, and puts it back after a successful append. A command that fails
-   * half-way leaves nothing behind to be trusted, and the next one loads afresh.
+   * Hands a copy of the entry's aggregate over and marks the entry lent: the
+   * caller (the one command of this process on that aggregate at a time) may
+   * change the copy freely, and puts it back after a successful append. Until
+   * then no one else takes it; a command that fails half-way leaves the cache's
+   * own copy as it was, and the next command loads afresh.
    */
-  take(key: string): CachedAggregate | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined || entry === LENT) return undefined;
-    this.entries.set(key, LENT);
-    return entry;
+  take(key: string): TakenAggregate | undefined {
+    const slot = this.entries.get(key);
+    if (slot === undefined || slot.lent) return undefined;
+    slot.lent = true;
+    return {
+      version: slot.version,
+      snapshotVersion: slot.snapshotVersion,
+      loadMillis: slot.loadMillis,
+      aggregate: deepCopy(slot.aggregate),
+      triggeredBy: slot.triggeredBy,
+      staleSnapshot: slot.staleSnapshot,
+      slot,
+    };
   }
 
   /**
    * Keeps a copy of `entry.aggregate` (the original goes back to the caller),
    * unless the cache already holds a later version (a slower load finishing
-   * late). Map keeps insertion order: the first entry is the least recently used.
+   * late). `takenFrom`, the slot the entry was taken from, is updated in place
+   * while the cache still holds it. Map keeps insertion order: the first entry
+   * is the least recently used.
    */
-  put(key: string, entry: CachedAggregate): void {
+  put(key: string, entry: CachedAggregate, takenFrom?: CacheSlot): void {
+    // A bounded cache re-inserts instead, to keep the least recently used first. No one else wrote into a slot
+    // while it was lent: a load meanwhile replaced it (held is then false).
+    if (takenFrom?.held && !this.bounded && copyInto(takenFrom.aggregate, entry.aggregate)) {
+      takenFrom.version = entry.version;
+      takenFrom.snapshotVersion = entry.snapshotVersion;
+      takenFrom.loadMillis = entry.loadMillis;
+      takenFrom.triggeredBy = entry.triggeredBy;
+      takenFrom.staleSnapshot = entry.staleSnapshot;
+      takenFrom.lent = false;
+      return;
+    }
     const existing = this.entries.get(key);
-    if (existing !== undefined && existing !== LENT && existing.version > entry.version) return;
-    const kept: CachedAggregate = {
-      version: entry.version,
-      snapshotVersion: entry.snapshotVersion,
-      loadMillis: entry.loadMillis,
-      aggregate: deepCopy(entry.aggregate),
-      triggeredBy: entry.triggeredBy,
-      staleSnapshot: entry.staleSnapshot,
-    };
+    if (existing !== undefined && !existing.lent && existing.version > entry.version) return;
+    const kept = new CacheSlot(
+      entry.version,
+      entry.snapshotVersion,
+      entry.loadMillis,
+      deepCopy(entry.aggregate),
+      entry.triggeredBy,
+      entry.staleSnapshot,
+    );
+    if (existing !== undefined) existing.held = false;
     if (!this.bounded) {
       this.entries.set(key, kept);
       return;
     }
     this.entries.delete(key);
     this.entries.set(key, kept);
-    if (this.entries.size > this.maxAggregates) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.maxAggregates) {
+      const eldest = this.entries.keys().next().value as string;
+      this.entries.get(eldest)!.held = false;
+      this.entries.delete(eldest);
+    }
   }
 
   drop(key: string): void {
+    const existing = this.entries.get(key);
+    if (existing === undefined) return;
+    existing.held = false;
     this.entries.delete(key);
   }
 }

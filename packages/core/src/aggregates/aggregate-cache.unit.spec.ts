@@ -60,6 +60,59 @@ describe('AggregateCache', () => {
     expect(cache.take('k')).toBeUndefined();
   });
 
+  describe('putting back into the slot a command took', () => {
+    it('keeps its own copy there too: what the caller does afterwards never reaches the cache', () => {
+      const cache = new AggregateCache({ maxAggregates: Infinity });
+      cache.put('k', entry(3, ['a']));
+      const taken = cache.take('k')!;
+      (taken.aggregate as State).items.push('b');
+      cache.put('k', { ...taken, version: 4 }, taken.slot);
+      (taken.aggregate as State).items.push('after the append');
+      const next = cache.take('k')!;
+      expect(next).toMatchObject({ version: 4, aggregate: { items: ['a', 'b'] } });
+      expect(next.aggregate).toBeInstanceOf(State);
+      expect(next.aggregate).not.toBe(taken.aggregate);
+    });
+
+    it('takes away what the command removed from its aggregate', () => {
+      const cache = new AggregateCache({ maxAggregates: Infinity });
+      cache.put('k', { ...entry(3, ['a']), aggregate: Object.assign(new State(), { items: ['a'], note: 'gone next' }) });
+      const taken = cache.take('k')!;
+      delete (taken.aggregate as { note?: string }).note;
+      cache.put('k', { ...taken, version: 4 }, taken.slot);
+      expect(cache.take('k')!.aggregate).not.toHaveProperty('note');
+    });
+
+    it('puts an entry dropped meanwhile back into the cache, not into the dropped slot', () => {
+      const cache = new AggregateCache({ maxAggregates: Infinity });
+      cache.put('k', entry(3, ['a']));
+      const taken = cache.take('k')!;
+      cache.drop('k');
+      cache.put('k', { ...taken, version: 4 }, taken.slot);
+      expect(cache.take('k')).toMatchObject({ version: 4 });
+    });
+
+    it('leaves a later load that replaced the slot meanwhile in place', () => {
+      const cache = new AggregateCache({ maxAggregates: Infinity });
+      cache.put('k', entry(3, ['a']));
+      const taken = cache.take('k')!;
+      cache.put('k', entry(5, ['loaded']));
+      cache.put('k', { ...taken, version: 4 }, taken.slot);
+      expect(cache.take('k')).toMatchObject({ version: 5, aggregate: { items: ['loaded'] } });
+    });
+
+    it('makes the aggregate the most recently used in a bounded cache', () => {
+      const cache = new AggregateCache({ maxAggregates: 2 });
+      cache.put('a', entry(1, ['a']));
+      cache.put('b', entry(1, ['b']));
+      const taken = cache.take('a')!;
+      cache.put('a', { ...taken, version: 2 }, taken.slot);
+      cache.put('c', entry(1, ['c']));
+      expect(cache.take('b')).toBeUndefined();
+      expect(cache.take('a')).toMatchObject({ version: 2 });
+    });
+  });
+
   it('refuses a size that is not a positive integer, naming the option and how to switch the cache off', () => {
     expect(() => new AggregateCache({ maxAggregates: 0 })).toThrow(/cache\.maxAggregates.*cache: false/);
     expect(() => new AggregateCache({ maxAggregates: 1.5 })).toThrow(RangeError);

@@ -1,4 +1,4 @@
-import { deepCopy } from './aggregate-copy';
+import { copyInto, deepCopy } from './aggregate-copy';
 
 class Money {
   constructor(readonly cents: number) {}
@@ -55,5 +55,42 @@ describe('deepCopy', () => {
     expect(copy.self).toBe(copy);
     expect(copy.history[0]).toBe(copy.history[1]);
     expect(copy.history[0]).not.toBe(shared);
+  });
+
+describe('copyInto', () => {
+  it('makes the target a deep copy of the source in place, sharing nothing mutable', () => {
+    const target = new Wallet();
+    const source = new Wallet();
+    source.balance = new Money(5);
+    source.history.push(new Money(5));
+    source.tags.add('gift');
+    expect(copyInto(target, source)).toBe(true);
+    expect(target).toEqual(source);
+    expect(target.balance).toBeInstanceOf(Money);
+    expect(target.balance).not.toBe(source.balance);
+    source.history.push(new Money(1));
+    source.tags.add('later');
+    expect(target.history).toHaveLength(1);
+    expect(target.tags.has('later')).toBe(false);
+  });
+
+  it('removes the properties the source does not have', () => {
+    const target = Object.assign(new Wallet(), { extra: 1 });
+    copyInto(target, new Wallet());
+    expect(target).not.toHaveProperty('extra');
+  });
+
+  it('keeps a reference to the source itself pointing at the target', () => {
+    const source = new Wallet();
+    source.self = source;
+    const target = new Wallet();
+    copyInto(target, source);
+    expect(target.self).toBe(target);
+  });
+
+  it('changes nothing when the two are not of one class', () => {
+    const target = new Money(1);
+    expect(copyInto(target, new Wallet())).toBe(false);
+    expect(target).toEqual(new Money(1));
   });
 });

@@ -2,7 +2,7 @@ import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { Class } from '../typing/class';
 import { eventTypes } from '../typing/event';
 import { envelopeOf, EventEnvelope, toEnvelope } from '../typing/event-envelope';
-import { NewEvent, StoredEvent } from '../typing/stored-event';
+import { EventMetadataFields, NewEvent, StoredEvent } from '../typing/stored-event';
 import { AggregateStream, AppendRequest, EventStore, Snapshot } from '../eventStore/event-store';
 import { SnapshotStrategy } from '../snapshots/snapshot-strategy';
 import {
@@ -15,7 +15,7 @@ import {
 import { AggregateDefinition, aggregateDefinition, applyEvent, processCommand, processCreation } from './aggregate-metadata';
 import { backoffDelay, BackoffOptions, sleep } from '../runtime/backoff';
 import { newId } from '../runtime/ids';
-import { AggregateCache, AggregateCacheOptions } from './aggregate-cache';
+import { AggregateCache, AggregateCacheOptions, CacheSlot } from './aggregate-cache';
 import { KeyedSerializer } from './keyed-serializer';
 import { Instrumentation } from '../observability/instrumentation';
 
@@ -125,6 +125,8 @@ interface Current<A> {
   readonly triggeredBy?: ReadonlySet<string>;
   /** The latest stored snapshot is of another snapshotVersion: the next append replaces it. */
   readonly staleSnapshot?: boolean;
+  /** Where a cached copy was taken from: the command's result goes back there. */
+  readonly slot?: CacheSlot;
 }
 
 /**
@@ -189,11 +191,12 @@ export class AggregateRepository {
     options: CommandOptions,
   ): Promise<ChangedAggregate<A>> {
     const decided = processCreation(definition, aggregate, command);
-    return this.inTurn.run(cacheKey(definition, id), async () => {
+    const aggregateKey = cacheKey(definition, id);
+    return this.inTurn.run(aggregateKey, async () => {
       const decidedOn: Current<A> = { aggregate, version: 0, snapshotVersion: 0, loadMillis: 0, triggeredBy: noTriggers };
       const request = this.prepare(definition, id, decidedOn, decided, options);
       try {
-        return await this.write(definition, decidedOn, request, decided);
+        return await this.write(definition, decidedOn, request, decided, aggregateKey);
       } catch (error) {
         const key = idempotencyKey(options);
         if (error instanceof DuplicateAggregateError && key) {
@@ -213,24 +216,27 @@ export class AggregateRepository {
   ): Promise<ChangedAggregate<A>> {
     const definition = aggregateDefinition(cls);
     const commandHook = this.instrumentation?.command;
+    // One key string per command: each new one is built, flattened and hashed again.
+    const key = cacheKey(definition, id);
     if (commandHook) {
       return commandHook({ kind: 'update', aggregateType: definition.type, aggregateId: id }, () =>
-        this.inTurn.run(cacheKey(definition, id), () => this.updateInTurn<A>(definition, id, command, options)),
+        this.inTurn.run(key, () => this.updateInTurn<A>(definition, id, key, command, options)),
       );
     }
-    return this.inTurn.run(cacheKey(definition, id), () => this.updateInTurn<A>(definition, id, command, options));
+    return this.inTurn.run(key, () => this.updateInTurn<A>(definition, id, key, command, options));
   }
 
   private async updateInTurn<A extends object>(
     definition: AggregateDefinition,
     id: string,
+    aggregateKey: string,
     command: object,
     options: CommandOptions,
   ): Promise<ChangedAggregate<A>> {
     const key = idempotencyKey(options);
     let useCache = true;
     for (let attempt = 1; ; attempt++) {
-      let decidedOn: Current<A> | undefined = useCache ? this.cached<A>(definition, id) : undefined;
+      let decidedOn: Current<A> | undefined = useCache ? this.cached<A>(aggregateKey) : undefined;
       // A key the cached history does not rule out is asked of the store (a cached "it is a repeat" too:
       // that answer is confirmed, like every outcome no append checks). A key the cached history rules out
       // is safe: if another process appended since, with that key or not, our append conflicts and we reload.
@@ -261,10 +267,10 @@ export class AggregateRepository {
         request = this.prepare(definition, id, decidedOn, decided, options);
       }
       try {
-        return await this.write(definition, decidedOn, request, decided);
+        return await this.write(definition, decidedOn, request, decided, aggregateKey);
       } catch (error) {
         // Whatever went wrong, the cached state may no longer be the stored one.
-        this.cache?.drop(cacheKey(definition, id));
+        this.cache?.drop(aggregateKey);
         useCache = false;
         if (!(error instanceof OptimisticConcurrencyError || error instanceof TransientStoreError)) throw error;
         if (error instanceof OptimisticConcurrencyError) this.counters.conflicts++;
@@ -308,8 +314,8 @@ export class AggregateRepository {
   }
 
   /** The cached aggregate, handed over to this command (the cache forgets it until the append succeeds), or undefined. */
-  private cached<A>(definition: AggregateDefinition, id: string): Current<A> | undefined {
-    return this.cache?.take(cacheKey(definition, id)) as Current<A> | undefined;
+  private cached<A>(aggregateKey: string): Current<A> | undefined {
+    return this.cache?.take(aggregateKey) as Current<A> | undefined;
   }
 
   private async rehydrate<A>(
@@ -371,12 +377,7 @@ export class AggregateRepository {
         aggregateId: id,
         version: version + index + 1,
         triggeringEventId,
-        metadata: {
-          ...extraMetadata,
-          correlationId,
-          ...(causationId ? { causationId } : {}),
-          schemaVersion: eventTypes.info(eventType).schemaVersion,
-        },
+        metadata: eventMetadata(extraMetadata, correlationId, causationId, eventTypes.info(eventType).schemaVersion),
         timestamp,
       };
     });
@@ -411,6 +412,7 @@ export class AggregateRepository {
     decidedOn: Current<A>,
     request: AppendRequest,
     decided: object[],
+    aggregateKey = cacheKey(definition, request.aggregateId),
   ): Promise<ChangedAggregate<A>> {
     const appendHook = this.instrumentation?.append;
     if (appendHook) {
@@ -426,7 +428,7 @@ export class AggregateRepository {
     const snapshotVersion = request.snapshot ? request.snapshot.version : decidedOn.snapshotVersion;
     const triggeredBy = knownTriggers(decidedOn.triggeredBy, request.events);
     const staleSnapshot = !request.snapshot && decidedOn.staleSnapshot;
-    this.cache?.put(cacheKey(definition, request.aggregateId), { aggregate, version, snapshotVersion, loadMillis, triggeredBy, staleSnapshot });
+    this.cache?.put(aggregateKey, { aggregate, version, snapshotVersion, loadMillis, triggeredBy, staleSnapshot }, decidedOn.slot);
     return {
       id: request.aggregateId,
       version,
@@ -447,6 +449,21 @@ function current<A>(loaded: Rehydrated<A>): Current<A> {
     triggeredBy: loaded.snapshot ? undefined : knownTriggers(noTriggers, loaded.events),
     staleSnapshot: loaded.staleSnapshot,
   };
+}
+
+/**
+ * An event's metadata: the command's extra metadata, then correlation, causation and schema version. Without
+ * extra metadata, a plain literal: an object built by spreads kept room for more properties, 16 bytes more for
+ * every event an embedded store holds (and an empty object made per event for the absent causation).
+ */
+function eventMetadata(
+  extra: Readonly<Record<string, unknown>> | undefined,
+  correlationId: string,
+  causationId: string | undefined,
+  schemaVersion: number,
+): EventMetadataFields {
+  if (extra === undefined) return causationId ? { correlationId, causationId, schemaVersion } : { correlationId, schemaVersion };
+  return { ...extra, correlationId, ...(causationId ? { causationId } : {}), schemaVersion };
 }
 
 /** Shared by every aggregate whose history has no idempotency key (knownTriggers copies before adding). */
