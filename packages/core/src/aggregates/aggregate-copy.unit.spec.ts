@@ -56,6 +56,7 @@ describe('deepCopy', () => {
     expect(copy.history[0]).toBe(copy.history[1]);
     expect(copy.history[0]).not.toBe(shared);
   });
+});
 
 describe('copyInto', () => {
   it('makes the target a deep copy of the source in place, sharing nothing mutable', () => {
