@@ -5,7 +5,8 @@ import { KafkaTransport } from '../consumer/kafka-transport';
 import { testTransport } from '../../test/test-transport';
 import { startPublisher } from '../publisher/publisher';
 import { topicFor } from '../topics';
-import { rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
+import { rebuild, rebuildSubscriber, RebuildProgress, SubscriberActiveError } from './rebuild';
+import { StoredEvent } from '@eventloom/core/spi';
 import {
   brokers,
   createEventsTable,
@@ -127,5 +128,44 @@ describe('rebuild from the event store, then hand over to Kafka (real MariaDB an
       rebuildSubscriber(second, new BalancesView(), { log, marks, kafka: { brokers }, topology: second.transport.topology, logger: silentLogger }),
     ).rejects.toBeInstanceOf(SubscriberActiveError);
     await second.close();
+  });
+  it('hands a batching subscriber two runs at once with concurrentRuns: 2, never one aggregate in both, each event once and in order', async () => {
+    if (expected.size === 0) await write(eventloom(), 20, 5, 'lanes');
+    const loom = eventloom();
+    const seen = new Map<string, number[]>();
+    const inFlight = new Set<string>();
+    let running = 0;
+    let mostAtOnce = 0;
+    let overlaps = 0;
+    const result = await rebuild(
+      {
+        subscriberId: `lanes-${Date.now()}`,
+        aggregateTypes: ['RAccount'],
+        eventTypes: ['RAccountOpened', 'RDeposited'],
+        handle: async () => {
+          throw new Error('a batching subscriber gets runs, not single events');
+        },
+        batch: {
+          maxEvents: 7,
+          handle: async (events: readonly StoredEvent[]) => {
+            const aggregates = new Set(events.map((e) => e.aggregateId));
+            for (const id of aggregates) if (inFlight.has(id)) overlaps++;
+            for (const id of aggregates) inFlight.add(id);
+            mostAtOnce = Math.max(mostAtOnce, ++running);
+            await sleep(2);
+            for (const e of events) seen.set(e.aggregateId, [...(seen.get(e.aggregateId) ?? []), e.version]);
+            for (const id of aggregates) inFlight.delete(id);
+            running--;
+          },
+        },
+      },
+      { log, marks, kafka: { brokers }, topology: loom.transport.topology, batchSize: 50, concurrentRuns: 2, logger: silentLogger },
+    );
+    await loom.close();
+    expect(mostAtOnce).toBe(2);
+    expect(overlaps).toBe(0);
+    expect([...seen.values()].reduce((n, versions) => n + versions.length, 0)).toBe(result.handled);
+    expect(result.handled).toBe(Number(await log.lastPosition()));
+    for (const versions of seen.values()) expect(versions).toEqual(versions.map((_, i) => i + 1));
   });
 });

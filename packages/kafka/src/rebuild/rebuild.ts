@@ -44,6 +44,12 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Aggregates handled at once (default 16); one aggregate's events stay in order. */
   readonly maxConcurrentAggregates?: number;
+  /**
+   * For a subscriber declared with `batch`: runs handled at once (default 1), each in its own unit of work and on
+   * its own aggregates, so one aggregate's events stay in one run, in order. More than one lets the database work
+   * on two transactions at once, as the Kafka transport's partitions do.
+   */
+  readonly concurrentRuns?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
   /**
    * Hand over only the events from this position on (default 1: the whole
@@ -102,6 +108,7 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
   const groupId = topology.groupIdOf(request.subscriberId);
   const topics = request.aggregateTypes.map((t) => topology.topicOf(t));
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000, KafkaConfigurationError);
+  const concurrentRuns = positiveInteger('concurrentRuns', options.concurrentRuns ?? 1, KafkaConfigurationError);
   const kafka = createKafka({ brokers, clientId: options.kafka?.clientId ?? 'eventloom-rebuild', logger, config: options.kafka?.config });
   const admin = await connectAdmin(kafka, brokers);
   try {
@@ -134,8 +141,14 @@ export async function rebuild(request: RebuildRequest, options: RebuildOptions):
       reading = read(batch[batch.length - 1].position);
       const wanted = batch.filter((e) => aggregateTypes.has(e.aggregateType) && eventTypes.has(e.eventType));
       if (request.batch) {
-        // A batching subscriber: runs in position order, one unit of work each.
-        for (let i = 0; i < wanted.length; i += request.batch.maxEvents) await request.batch.handle(wanted.slice(i, i + request.batch.maxEvents));
+        // A batching subscriber: runs in position order within each lane, one unit of work each; the page is
+        // done (and its progress saved) once every lane is.
+        const { maxEvents, handle } = request.batch;
+        await settleAll(
+          lanesByAggregate(wanted, concurrentRuns).map(async (lane) => {
+            for (let i = 0; i < lane.length; i += maxEvents) await handle(lane.slice(i, i + maxEvents));
+          }),
+        );
       } else {
         const result = await runKeyOrderedBatch(
           wanted.map((event: StoredEvent) => ({ offset: String(event.position), key: aggregateKey(event.aggregateType, event.aggregateId), run: () => request.handle(event) })),
@@ -178,6 +191,33 @@ export function rebuildSubscriber(
     },
     options,
   );
+}
+
+/**
+ * The events split into `lanes` lists, in their order, every aggregate's events in one list: aggregates go to
+ * lanes in turn as they first appear, which keeps the lanes about as long as each other.
+ */
+export function lanesByAggregate(events: readonly StoredEvent[], lanes: number): StoredEvent[][] {
+  if (lanes === 1) return [[...events]];
+  const split: StoredEvent[][] = Array.from({ length: lanes }, () => []);
+  const laneOf = new Map<string, number>();
+  let next = 0;
+  for (const event of events) {
+    const key = aggregateKey(event.aggregateType, event.aggregateId);
+    let lane = laneOf.get(key);
+    if (lane === undefined) {
+      lane = next++ % lanes;
+      laneOf.set(key, lane);
+    }
+    split[lane].push(event);
+  }
+  return split.filter((lane) => lane.length > 0);
+}
+
+/** Waits for every lane, so that none is still handling when a failure is thrown; then throws the first failure. */
+async function settleAll(work: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 async function assertGroupIdle(admin: Admin, groupId: string, subscriberId: string): Promise<void> {
