@@ -40,11 +40,20 @@ export async function expectConverged(
   expect(stored).toEqual(expect.arrayContaining(accepted.map((o) => o.orderId)));
 
   const orders = new Map<string, OrderState>();
+  // A GET that fails to connect (a keep-alive socket closed under it, on a loaded machine) is asked again at the
+  // next poll: a dead service still fails the test at the deadline, with its last error in the message.
+  let lastFailure: unknown;
   await eventually(
     async () => {
       for (const orderId of stored) {
         if (orders.has(orderId)) continue;
-        const { body } = await call(urls.orders, 'GET', `/orders/${orderId}`);
+        let body;
+        try {
+          ({ body } = await call(urls.orders, 'GET', `/orders/${orderId}`));
+        } catch (error) {
+          lastFailure = error;
+          return false;
+        }
         if (body.state !== 'PENDING') orders.set(orderId, { orderId, customerId: body.customerId, amount: body.orderTotal.amount, state: body.state });
       }
       return orders.size === stored.length;
@@ -56,7 +65,8 @@ export async function expectConverged(
   ).catch((error: unknown) => {
     // Say how far it got: a few stragglers (lost) read differently from a backlog still draining (slow).
     const pending = stored.filter((id) => !orders.has(id));
-    throw new Error(`${String(error)}; ${pending.length} still PENDING, e.g. ${pending.slice(0, 3).join(', ')}`);
+    const failed = lastFailure === undefined ? '' : `; last failed GET: ${String(lastFailure)}`;
+    throw new Error(`${String(error)}; ${pending.length} still PENDING, e.g. ${pending.slice(0, 3).join(', ')}${failed}`);
   });
 
   for (const service of ['customers', 'orders', 'order_history'] as const) {
