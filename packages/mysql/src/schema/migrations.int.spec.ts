@@ -218,7 +218,7 @@ describe('migrate', () => {
         expect((await migrate(database.url, { tablePrefix: 'svc_' })).applied).toEqual([8]);
         expect((await rows(connection)).slice(0, 4)).toEqual(expected);
         const [keys] = await connection.query<RowDataPacket[]>(
-          `SELECT INDEX_NAME AS name, NON_UNIQUE AS nonUnique, GROUP_CONCAT(COLUMN_NAME) AS columns FROM information_schema.STATISTICS
+          `SELECT INDEX_NAME AS name, NON_UNIQUE AS nonUnique, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS columns FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'svc_events' GROUP BY INDEX_NAME, NON_UNIQUE ORDER BY INDEX_NAME`,
           [database.name],
         );
