@@ -197,7 +197,7 @@ export function rebuildSubscriber(
  * The events split into `lanes` lists, in their order, every aggregate's events in one list: aggregates go to
  * lanes in turn as they first appear, which keeps the lanes about as long as each other.
  */
-export function lanesByAggregate(events: readonly StoredEvent[], lanes: number): StoredEvent[][] {
+function lanesByAggregate(events: readonly StoredEvent[], lanes: number): StoredEvent[][] {
   if (lanes === 1) return [[...events]];
   const split: StoredEvent[][] = Array.from({ length: lanes }, () => []);
   const laneOf = new Map<string, number>();
