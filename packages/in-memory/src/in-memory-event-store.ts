@@ -5,26 +5,20 @@ import {
   AppendRequest,
   EventStore,
   LoadOptions,
-  NewEvent,
   PublicationLog,
   SequencedEvent,
   Snapshot,
   StoredEvent,
 } from '@eventloom/core/spi';
+import { EncodedEventLog } from './encoded-event-log';
 
 /**
- * A stored event as this store keeps it: a SequencedEvent whose timestamp is
- * kept as milliseconds, and a Date made on each read. Millions of events stay
- * in memory here, and a Date per event was a fifth of each one's size and two
- * of the objects every garbage collection walks.
+ * An aggregate's stream: its version, the position of its last event (each
+ * event names its predecessor in the log) and its latest snapshot.
  */
-interface KeptEvent extends Omit<SequencedEvent, 'timestamp' | 'position'> {
-  readonly timestampMillis: number;
-  readonly position: number;
-}
-
 interface Stream {
-  readonly events: KeptEvent[];
+  version: number;
+  last: number;
   snapshot?: Snapshot;
   /** Made at the first event that has a triggering event. */
   triggeredBy?: Set<string>;
@@ -37,7 +31,7 @@ interface Stream {
  */
 export class InMemoryEventStore implements EventStore, PublicationLog {
   private readonly streams = new Map<string, Stream>();
-  private readonly log: KeptEvent[] = [];
+  private readonly log = new EncodedEventLog();
   private readonly listeners = new Set<() => void>();
   private closed = false;
   /** Every event is in memory already: the repository keeps every aggregate's state too, so no command replays a history. */
@@ -47,11 +41,10 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     this.assertOpen();
     const stream = this.streams.get(aggregateKey(aggregateType, aggregateId));
     if (!stream) return undefined;
-    const from = stream.snapshot?.version ?? 0;
     return {
-      version: stream.events.length,
+      version: stream.version,
       snapshot: stream.snapshot,
-      events: readEvents(stream.events, from, stream.events.length),
+      events: this.readStreamFrom(stream, stream.snapshot?.version ?? 0),
       alreadyTriggeredBy: options.triggeringEventId ? (stream.triggeredBy?.has(options.triggeringEventId) ?? false) : undefined,
     };
   }
@@ -60,7 +53,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     this.assertOpen();
     const k = aggregateKey(request.aggregateType, request.aggregateId);
     const existing = this.streams.get(k);
-    const current = existing?.events.length ?? 0;
+    const current = existing?.version ?? 0;
     if (request.expectedVersion === 0 && existing) {
       throw new DuplicateAggregateError(request.aggregateType, request.aggregateId);
     }
@@ -74,11 +67,18 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
         );
       }
     });
-    const stream: Stream = existing ?? { events: [], snapshot: undefined, triggeredBy: undefined };
+    let last = existing?.last ?? 0;
+    try {
+      for (const event of request.events) last = this.log.write(event, last);
+    } catch (error) {
+      this.log.rollback();
+      throw error;
+    }
+    this.log.commit();
+    const stream: Stream = existing ?? { version: 0, last: 0, snapshot: undefined, triggeredBy: undefined };
+    stream.version = current + request.events.length;
+    stream.last = last;
     for (const event of request.events) {
-      const stored = kept(event, this.log.length + 1);
-      stream.events.push(stored);
-      this.log.push(stored);
       if (event.triggeringEventId) (stream.triggeredBy ??= new Set<string>()).add(event.triggeringEventId);
     }
     if (request.snapshot) stream.snapshot = request.snapshot;
@@ -94,21 +94,28 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
    */
   publishMessages(messages: ReadonlyArray<Omit<StoredEvent, 'position' | 'version'>>): void {
     this.assertOpen();
-    for (const message of messages) {
-      const position = this.log.length + 1;
-      this.log.push(kept({ ...message, version: position }, position));
+    try {
+      // A message has no stream: its version is its position.
+      for (const message of messages) this.log.write({ ...message, version: this.log.nextPosition }, 0);
+    } catch (error) {
+      this.log.rollback();
+      throw error;
     }
+    this.log.commit();
     for (const listener of this.listeners) listener();
   }
 
   async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
-    const events = this.streams.get(aggregateKey(aggregateType, aggregateId))?.events ?? [];
-    return readEvents(events, 0, events.length);
+    const stream = this.streams.get(aggregateKey(aggregateType, aggregateId));
+    return stream ? this.readStreamFrom(stream, 0) : [];
   }
 
   /** The embedded store is its own sequencer: an event's position is given at append. */
   async readPublished(afterPosition: number, limit: number): Promise<SequencedEvent[]> {
-    return readEvents(this.log, afterPosition, Math.min(afterPosition + limit, this.log.length));
+    const to = Math.min(afterPosition + limit, this.log.length);
+    const read: SequencedEvent[] = new Array(Math.max(0, to - afterPosition));
+    for (let position = afterPosition + 1; position <= to; position++) read[position - afterPosition - 1] = this.log.read(position);
+    return read;
   }
 
   async lastPosition(): Promise<number> {
@@ -126,47 +133,18 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     this.listeners.clear();
   }
 
+  /** The stream's events after version `from`, oldest first: found from its last event back. */
+  private readStreamFrom(stream: Stream, from: number): SequencedEvent[] {
+    const read: SequencedEvent[] = new Array(Math.max(0, stream.version - from));
+    let position = stream.last;
+    for (let i = read.length - 1; i >= 0; i--) {
+      read[i] = this.log.read(position);
+      position = this.log.previousInStream(position);
+    }
+    return read;
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new ClosedError('The in-memory event store');
   }
-}
-
-/**
- * Object literals, not spreads, so every kept event (and every event read)
- * shares one hidden class: a spread (`{ ...event, position }`) gave each event
- * a map of its own, which tripled the memory a stored event takes.
- */
-function kept(event: NewEvent, position: number): KeptEvent {
-  return {
-    eventId: event.eventId,
-    eventType: event.eventType,
-    eventData: event.eventData,
-    aggregateType: event.aggregateType,
-    aggregateId: event.aggregateId,
-    version: event.version,
-    triggeringEventId: event.triggeringEventId,
-    metadata: event.metadata,
-    timestampMillis: event.timestamp.getTime(),
-    position,
-  };
-}
-
-function readEvents(events: readonly KeptEvent[], from: number, to: number): SequencedEvent[] {
-  const read: SequencedEvent[] = new Array(Math.max(0, to - from));
-  for (let i = from; i < to; i++) {
-    const event = events[i];
-    read[i - from] = {
-      eventId: event.eventId,
-      eventType: event.eventType,
-      eventData: event.eventData,
-      aggregateType: event.aggregateType,
-      aggregateId: event.aggregateId,
-      version: event.version,
-      triggeringEventId: event.triggeringEventId,
-      metadata: event.metadata,
-      timestamp: new Date(event.timestampMillis),
-      position: event.position,
-    };
-  }
-  return read;
 }

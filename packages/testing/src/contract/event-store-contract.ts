@@ -77,6 +77,23 @@ export function eventStoreContract(name: string, createHarness: () => Promise<Ev
       expect(await store.readStream('ContractCounter', id)).toHaveLength(3);
     });
 
+    it('keeps every field as given: extra and nested metadata, causation, text beyond ASCII', async () => {
+      const id = `zähler-${newId()}-✓`;
+      const metadata = { correlationId: newId(), causationId: newId(), schemaVersion: 3, tenant: 'acme', user: { id: 7, roles: ['a', 'b'] } };
+      const events = [
+        rawEvent(id, 1, { eventData: JSON.stringify({ amount: { value: 1 }, note: 'crème brûlée 🍮' }), metadata }),
+        rawEvent(id, 2, { metadata: { correlationId: metadata.correlationId, schemaVersion: 1 } }),
+      ];
+      await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events });
+      const [first, second] = (await store.load('ContractCounter', id))!.events;
+      expect(first.aggregateId).toBe(id);
+      expect(JSON.parse(first.eventData)).toEqual({ amount: { value: 1 }, note: 'crème brûlée 🍮' });
+      expect(first.metadata).toEqual(metadata);
+      expect(first.triggeringEventId ?? undefined).toBeUndefined();
+      expect(second.metadata).toEqual({ correlationId: metadata.correlationId, schemaVersion: 1 });
+      expect(second.metadata.causationId ?? undefined).toBeUndefined();
+    });
+
     it('refuses to create an aggregate that exists, writing nothing', async () => {
       const id = newId();
       await store.append({ aggregateType: 'ContractCounter', aggregateId: id, expectedVersion: 0, events: [rawEvent(id, 1)] });
