@@ -5,11 +5,20 @@ import { NewEvent, SequencedEvent } from '@eventloom/core/spi';
 const CHUNK_BYTES = 16 * 1024 * 1024;
 /** An absent optional string (triggeringEventId, causationId): a length no string has. */
 const ABSENT = 0xffffffff;
-/** Metadata of the repository's plain shape, written field by field; anything else as JSON. */
-const PLAIN_METADATA = 0;
-const JSON_METADATA = 1;
-/** version, timestamp, previous position in the stream, event type, aggregate type, metadata tag. */
-const FIXED_BYTES = 4 + 8 + 4 + 4 + 4 + 1;
+/**
+ * Where the schema version of the repository's plain metadata (correlation, maybe causation) goes; any other
+ * metadata is kept as JSON, marked by this value, which no schema version reaches.
+ */
+const JSON_METADATA = 0xffffffff;
+/**
+ * A record: version, timestamp, previous position in the stream, event type, aggregate type (indexes of
+ * names), schema version or JSON_METADATA, then the UTF-16 lengths of the six texts (eventId, aggregateId,
+ * eventData, triggeringEventId, correlationId or metadata JSON, causationId), the texts' byte count, and the
+ * texts end to end in UTF-8.
+ */
+const LENGTHS_AT = 28;
+const TEXT_BYTES_AT = LENGTHS_AT + 6 * 4;
+const HEADER_BYTES = TEXT_BYTES_AT + 4;
 
 /**
  * Every event of the embedded store, encoded end to end in large buffers and
@@ -51,14 +60,13 @@ export class EncodedEventLog {
   write(event: NewEvent, previousInStream: number): number {
     const metadata = event.metadata as EventMetadataFields;
     const plain = isPlain(metadata);
-    const metadataJson = plain ? undefined : metadataAsJson(event);
-    const worst =
-      FIXED_BYTES +
-      room(event.eventId) +
-      room(event.aggregateId) +
-      room(event.eventData) +
-      room(event.triggeringEventId) +
-      (plain ? room(metadata.correlationId) + room(metadata.causationId) + 4 : room(metadataJson));
+    const metadataText = plain ? metadata.correlationId : metadataAsJson(event);
+    const causationId = plain ? metadata.causationId : undefined;
+    const texts = [event.eventId, event.aggregateId, event.eventData, event.triggeringEventId, metadataText, causationId];
+    let units = 0;
+    for (const text of texts) if (text !== undefined) units += text.length;
+    // At most 3 bytes of UTF-8 per UTF-16 unit.
+    const worst = HEADER_BYTES + 3 * units;
     let chunk = this.chunks[this.chunks.length - 1];
     if (this.used + worst > chunk.length) {
       chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worst));
@@ -69,26 +77,20 @@ export class EncodedEventLog {
     this.grow(position);
     this.chunkOf[position - 1] = this.chunks.length - 1;
     this.offsetOf[position - 1] = this.used;
-    let at = this.used;
+    const start = this.used;
+    let at = start;
     at = chunk.writeUInt32LE(event.version, at);
     at = chunk.writeDoubleLE(event.timestamp.getTime(), at);
     at = chunk.writeUInt32LE(previousInStream, at);
     at = chunk.writeUInt32LE(this.name(event.eventType), at);
     at = chunk.writeUInt32LE(this.name(event.aggregateType), at);
-    at = writeString(chunk, at, event.eventId);
-    at = writeString(chunk, at, event.aggregateId);
-    at = writeString(chunk, at, event.eventData);
-    at = writeString(chunk, at, event.triggeringEventId);
-    if (plain) {
-      at = chunk.writeUInt8(PLAIN_METADATA, at);
-      at = writeString(chunk, at, metadata.correlationId);
-      at = writeString(chunk, at, metadata.causationId);
-      at = chunk.writeUInt32LE(metadata.schemaVersion, at);
-    } else {
-      at = chunk.writeUInt8(JSON_METADATA, at);
-      at = writeString(chunk, at, metadataJson);
-    }
-    this.used = at;
+    at = chunk.writeUInt32LE(plain ? metadata.schemaVersion : JSON_METADATA, at);
+    for (const text of texts) at = chunk.writeUInt32LE(text === undefined ? ABSENT : text.length, at);
+    const textStart = start + HEADER_BYTES;
+    let end = textStart;
+    for (const text of texts) if (text !== undefined && text.length > 0) end += chunk.write(text, end, 'utf8');
+    chunk.writeUInt32LE(end - textStart, start + TEXT_BYTES_AT);
+    this.used = end;
     this.written = position;
     return position;
   }
@@ -116,43 +118,42 @@ export class EncodedEventLog {
   read(position: number): SequencedEvent {
     this.assertCommitted(position);
     const chunk = this.chunks[this.chunkOf[position - 1]];
-    let at = this.offsetOf[position - 1];
-    const version = chunk.readUInt32LE(at);
-    const timestampMillis = chunk.readDoubleLE(at + 4);
-    const eventType = this.names[chunk.readUInt32LE(at + 16)];
-    const aggregateType = this.names[chunk.readUInt32LE(at + 20)];
-    at += 24;
-    const eventId = readString(chunk, at);
-    at = next(chunk, at);
-    const aggregateId = readString(chunk, at);
-    at = next(chunk, at);
-    const eventData = readString(chunk, at);
-    at = next(chunk, at);
-    const triggeringEventId = readString(chunk, at);
-    at = next(chunk, at);
-    let metadata: EventMetadataFields;
-    if (chunk.readUInt8(at) === PLAIN_METADATA) {
-      at += 1;
-      const correlationId = readString(chunk, at)!;
-      at = next(chunk, at);
-      const causationId = readString(chunk, at);
-      at = next(chunk, at);
-      const schemaVersion = chunk.readUInt32LE(at);
-      // The repository's own shapes, so read metadata shares their hidden classes.
-      metadata = causationId !== undefined ? { correlationId, causationId, schemaVersion } : { correlationId, schemaVersion };
-    } else {
-      metadata = JSON.parse(readString(chunk, at + 1)!) as EventMetadataFields;
-    }
+    const start = this.offsetOf[position - 1];
+    const textStart = start + HEADER_BYTES;
+    const textBytes = chunk.readUInt32LE(start + TEXT_BYTES_AT);
+    // One decoding per event, cut at the UTF-16 lengths: decoding each field apart cost a native call each.
+    const text = chunk.toString('utf8', textStart, textStart + textBytes);
+    let cut = 0;
+    const field = (lengthAt: number): string | undefined => {
+      const length = chunk.readUInt32LE(start + lengthAt);
+      if (length === ABSENT) return undefined;
+      cut += length;
+      return text.substring(cut - length, cut);
+    };
+    const eventId = field(LENGTHS_AT)!;
+    const aggregateId = field(LENGTHS_AT + 4)!;
+    const eventData = field(LENGTHS_AT + 8)!;
+    const triggeringEventId = field(LENGTHS_AT + 12);
+    const metadataText = field(LENGTHS_AT + 16)!;
+    const causationId = field(LENGTHS_AT + 20);
+    const schemaVersion = chunk.readUInt32LE(start + 24);
+    // The repository's own shapes, so read metadata shares their hidden classes.
+    const metadata: EventMetadataFields =
+      schemaVersion === JSON_METADATA
+        ? (JSON.parse(metadataText) as EventMetadataFields)
+        : causationId !== undefined
+          ? { correlationId: metadataText, causationId, schemaVersion }
+          : { correlationId: metadataText, schemaVersion };
     return {
-      eventId: eventId!,
-      eventType,
-      eventData: eventData!,
-      aggregateType,
-      aggregateId: aggregateId!,
-      version,
+      eventId,
+      eventType: this.names[chunk.readUInt32LE(start + 16)],
+      eventData,
+      aggregateType: this.names[chunk.readUInt32LE(start + 20)],
+      aggregateId,
+      version: chunk.readUInt32LE(start),
       triggeringEventId,
       metadata,
-      timestamp: new Date(timestampMillis),
+      timestamp: new Date(chunk.readDoubleLE(start + 4)),
       position,
     };
   }
@@ -191,7 +192,8 @@ export class EncodedEventLog {
  * would be an array per event).
  */
 function isPlain(metadata: EventMetadataFields): boolean {
-  if (typeof metadata.correlationId !== 'string' || !Number.isInteger(metadata.schemaVersion) || metadata.schemaVersion < 0) return false;
+  const version = metadata.schemaVersion;
+  if (typeof metadata.correlationId !== 'string' || !Number.isInteger(version) || version < 0 || version >= JSON_METADATA) return false;
   const causation = metadata.causationId;
   if (causation !== undefined && typeof causation !== 'string') return false;
   // Those two or three keys are there, so any other key makes the count larger.
@@ -211,27 +213,4 @@ function metadataAsJson(event: NewEvent): string {
   }
   if (json === undefined) throw new EventloomError(`Event ${event.eventId} (${event.eventType}) was not stored: its metadata is not a JSON object.`);
   return json;
-}
-
-/** At most 3 bytes of UTF-8 per UTF-16 unit, and the length before it. */
-function room(value: string | undefined): number {
-  return 4 + (value === undefined ? 0 : value.length * 3);
-}
-
-function writeString(chunk: Buffer, at: number, value: string | undefined): number {
-  if (value === undefined) return chunk.writeUInt32LE(ABSENT, at);
-  const bytes = chunk.write(value, at + 4, 'utf8');
-  chunk.writeUInt32LE(bytes, at);
-  return at + 4 + bytes;
-}
-
-function readString(chunk: Buffer, at: number): string | undefined {
-  const bytes = chunk.readUInt32LE(at);
-  if (bytes === ABSENT) return undefined;
-  return chunk.toString('utf8', at + 4, at + 4 + bytes);
-}
-
-function next(chunk: Buffer, at: number): number {
-  const bytes = chunk.readUInt32LE(at);
-  return at + 4 + (bytes === ABSENT ? 0 : bytes);
 }

@@ -26,10 +26,11 @@ describe('EncodedEventLog', () => {
       event(3, { eventType: 'Withdrawn', aggregateType: 'Konto', aggregateId: 'ü-✓-🍮', eventData: '{"note":"naïve"}' }),
       event(4, { metadata: { correlationId: 'c', schemaVersion: 2, tenant: 'acme', nested: { a: [1, 'b', null] } } }),
       event(5, { metadata: { correlationId: 'c', causationId: undefined, schemaVersion: 1 }, triggeringEventId: '' }),
+      event(6, { metadata: { correlationId: '', schemaVersion: 2 ** 32 }, eventData: '{}', eventId: 'ünïcödé-🍮' }),
     ];
     written.forEach((e) => log.write(e, 0));
     log.commit();
-    expect(log.length).toBe(5);
+    expect(log.length).toBe(6);
     written.forEach((e, i) => {
       const read = log.read(i + 1);
       expect(read).toEqual({ ...e, position: i + 1 });
