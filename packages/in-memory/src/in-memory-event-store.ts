@@ -1,6 +1,5 @@
 import { ClosedError, DuplicateAggregateError, EventloomError, OptimisticConcurrencyError } from '@eventloom/core';
 import {
-  aggregateKey,
   AggregateStream,
   AppendRequest,
   EventStore,
@@ -30,7 +29,11 @@ interface Stream {
  * (nothing is awaited in the middle), so there is no partial write to see.
  */
 export class InMemoryEventStore implements EventStore, PublicationLog {
-  private readonly streams = new Map<string, Stream>();
+  /**
+   * By aggregate type, then id: no key string is built per command, and an id string seen before (the same
+   * object) is found by its cached hash and compared by reference.
+   */
+  private readonly streams = new Map<string, Map<string, Stream>>();
   private readonly log = new EncodedEventLog();
   private readonly listeners = new Set<() => void>();
   private closed = false;
@@ -39,7 +42,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
 
   async load(aggregateType: string, aggregateId: string, options: LoadOptions = {}): Promise<AggregateStream | undefined> {
     this.assertOpen();
-    const stream = this.streams.get(aggregateKey(aggregateType, aggregateId));
+    const stream = this.streams.get(aggregateType)?.get(aggregateId);
     if (!stream) return undefined;
     return {
       version: stream.version,
@@ -51,8 +54,8 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
 
   async append(request: AppendRequest): Promise<void> {
     this.assertOpen();
-    const k = aggregateKey(request.aggregateType, request.aggregateId);
-    const existing = this.streams.get(k);
+    let ofType = this.streams.get(request.aggregateType);
+    const existing = ofType?.get(request.aggregateId);
     const current = existing?.version ?? 0;
     if (request.expectedVersion === 0 && existing) {
       throw new DuplicateAggregateError(request.aggregateType, request.aggregateId);
@@ -83,7 +86,10 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     }
     if (request.snapshot) stream.snapshot = request.snapshot;
     // Set once, at the first append: setting an existing key again was a second lookup per command in a map of every aggregate.
-    if (existing === undefined) this.streams.set(k, stream);
+    if (existing === undefined) {
+      if (ofType === undefined) this.streams.set(request.aggregateType, (ofType = new Map()));
+      ofType.set(request.aggregateId, stream);
+    }
     for (const listener of this.listeners) listener();
   }
 
@@ -106,7 +112,7 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   }
 
   async readStream(aggregateType: string, aggregateId: string): Promise<StoredEvent[]> {
-    const stream = this.streams.get(aggregateKey(aggregateType, aggregateId));
+    const stream = this.streams.get(aggregateType)?.get(aggregateId);
     return stream ? this.readStreamFrom(stream, 0) : [];
   }
 
