@@ -1,8 +1,13 @@
 import { EventloomError, EventMetadataFields } from '@eventloom/core';
 import { NewEvent, SequencedEvent } from '@eventloom/core/spi';
 
-/** New buffers are this large, or as large as the one event that does not fit. */
-const CHUNK_BYTES = 16 * 1024 * 1024;
+/**
+ * The first buffer's size; each next one is twice the last, up to the largest size (or as large as the one
+ * event that does not fit). V8 starts a full marking of the heap for about every 64 MB of new buffers
+ * allocated, whatever their size: a few large ones cost a few markings, many 16 MB ones cost one per four.
+ */
+const FIRST_CHUNK_BYTES = 64 * 1024;
+const LARGEST_CHUNK_BYTES = 1024 * 1024 * 1024;
 /** An absent optional string (triggeringEventId, causationId): a length no string has. */
 const ABSENT = 0xffffffff;
 /**
@@ -33,7 +38,7 @@ const HEADER_BYTES = TEXT_BYTES_AT + 4;
  * event cannot be encoded leaves nothing behind (`rollback()`).
  */
 export class EncodedEventLog {
-  private readonly chunks: Buffer[] = [Buffer.allocUnsafe(CHUNK_BYTES)];
+  private readonly chunks: Buffer[] = [Buffer.allocUnsafe(FIRST_CHUNK_BYTES)];
   /** Where the next record goes: the last chunk, at this offset. */
   private used = 0;
   /** By position - 1: the chunk and the offset of the record. */
@@ -69,7 +74,7 @@ export class EncodedEventLog {
     const worst = HEADER_BYTES + 3 * units;
     let chunk = this.chunks[this.chunks.length - 1];
     if (this.used + worst > chunk.length) {
-      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worst));
+      chunk = Buffer.allocUnsafe(Math.max(Math.min(2 * chunk.length, LARGEST_CHUNK_BYTES), worst));
       this.chunks.push(chunk);
       this.used = 0;
     }
