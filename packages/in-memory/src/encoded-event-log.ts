@@ -207,6 +207,13 @@ function isPlain(metadata: EventMetadataFields): boolean {
   return keys === (causation === undefined ? 2 : 3);
 }
 
+/** A copy of metadata of the repository's plain shape, as a literal of that shape; undefined for any other. */
+export function plainMetadataCopy(metadata: EventMetadataFields): EventMetadataFields | undefined {
+  if (!isPlain(metadata)) return undefined;
+  const { correlationId, causationId, schemaVersion } = metadata;
+  return causationId !== undefined ? { correlationId, causationId, schemaVersion } : { correlationId, schemaVersion };
+}
+
 function metadataAsJson(event: NewEvent): string {
   let json: string | undefined;
   try {

@@ -108,4 +108,31 @@ describe('InMemoryEventStore on the encoded log', () => {
     expect(a.events.map((e) => [e.aggregateId, e.version, e.position])).toEqual([['a', 3, 5], ['a', 4, 7]]);
     expect((await store.readStream('Account', 'b')).map((e) => e.position)).toEqual([2, 4, 6, 8]);
   });
+
+  it('reads the log the same whether an event was appended lately or long ago, and hands out copies', async () => {
+    const store = new InMemoryEventStore();
+    // A reader in process (as a subscription is): the store keeps its last appended events for it.
+    store.watch(() => undefined);
+    const appended: NewEvent[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      const metadata = i % 3 === 0 ? { correlationId: `c-${i}`, schemaVersion: 1, tenant: 'acme' } : { correlationId: `c-${i}`, schemaVersion: 1 };
+      const e = event(1, { aggregateId: `a-${i}`, metadata, triggeringEventId: i % 2 ? `t-${i}` : undefined });
+      appended.push(e);
+      await store.append({ aggregateType: 'Account', aggregateId: e.aggregateId, expectedVersion: 0, events: [e] });
+      if (i === 700) store.publishMessages([{ ...event(1), aggregateType: 'Message', aggregateId: 'channel' }]);
+    }
+    const read = await store.readPublished(0, 2_000);
+    expect(read).toHaveLength(1_501);
+    const events = read.filter((e) => e.aggregateType === 'Account');
+    expect(events.map((e) => e.position)).toEqual(read.map((e) => e.position).filter((p) => p !== 702));
+    events.forEach((e, i) => expect(e).toEqual({ ...appended[i], position: i < 701 ? i + 1 : i + 2 }));
+    const last = read[read.length - 1];
+    (last.metadata as { correlationId: string }).correlationId = 'changed';
+    last.timestamp.setTime(0);
+    const again = (await store.readPublished(last.position! - 1, 1))[0];
+    expect(again.metadata.correlationId).toBe('c-1499');
+    expect(again.timestamp.getTime()).toBe(1_700_000_000_124);
+    expect(appended[1_499].timestamp.getTime()).toBe(1_700_000_000_124);
+    expect(appended[1_499].metadata.correlationId).toBe('c-1499');
+  });
 });

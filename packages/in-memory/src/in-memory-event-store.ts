@@ -4,12 +4,16 @@ import {
   AppendRequest,
   EventStore,
   LoadOptions,
+  NewEvent,
   PublicationLog,
   SequencedEvent,
   Snapshot,
   StoredEvent,
 } from '@eventloom/core/spi';
-import { EncodedEventLog } from './encoded-event-log';
+import { EncodedEventLog, plainMetadataCopy } from './encoded-event-log';
+
+/** How many of the last appended events are kept as given, for readers of the log's tail (a power of two). */
+const RECENT_APPENDS = 1024;
 
 /**
  * An aggregate's stream: its version, the position of its last event (each
@@ -35,6 +39,8 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
    */
   private readonly streams = new Map<string, Map<string, Stream>>();
   private readonly log = new EncodedEventLog();
+  private readonly recent: (NewEvent | undefined)[] = new Array(RECENT_APPENDS).fill(undefined);
+  private readonly recentPositions = new Float64Array(RECENT_APPENDS);
   private readonly listeners = new Set<() => void>();
   private closed = false;
   /** Every event is in memory already: the repository keeps every aggregate's state too, so no command replays a history. */
@@ -78,6 +84,8 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
       throw error;
     }
     this.log.commit();
+    // Only while something reads the log in process: without a reader, keeping them is work for nothing.
+    if (this.listeners.size > 0) this.keepRecent(request.events, last - request.events.length + 1);
     const stream: Stream = existing ?? { version: 0, last: 0, snapshot: undefined, triggeredBy: undefined };
     stream.version = current + request.events.length;
     stream.last = last;
@@ -120,7 +128,9 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   async readPublished(afterPosition: number, limit: number): Promise<SequencedEvent[]> {
     const to = Math.min(afterPosition + limit, this.log.length);
     const read: SequencedEvent[] = new Array(Math.max(0, to - afterPosition));
-    for (let position = afterPosition + 1; position <= to; position++) read[position - afterPosition - 1] = this.log.read(position);
+    for (let position = afterPosition + 1; position <= to; position++) {
+      read[position - afterPosition - 1] = this.recentlyAppended(position) ?? this.log.read(position);
+    }
     return read;
   }
 
@@ -137,6 +147,40 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
+  }
+
+  /**
+   * Subscribers in process mostly read what was just appended: the last appended events are kept as given
+   * (a ring of positions, small enough that they die young), and a read of one is a copy of it instead of a
+   * decoding. Only events with the repository's plain metadata, whose copy is a literal.
+   */
+  private keepRecent(events: readonly NewEvent[], firstPosition: number): void {
+    for (let i = 0; i < events.length; i++) {
+      const position = firstPosition + i;
+      const slot = position & (RECENT_APPENDS - 1);
+      this.recent[slot] = events[i];
+      this.recentPositions[slot] = position;
+    }
+  }
+
+  private recentlyAppended(position: number): SequencedEvent | undefined {
+    const slot = position & (RECENT_APPENDS - 1);
+    if (this.recentPositions[slot] !== position) return undefined;
+    const event = this.recent[slot]!;
+    const metadata = plainMetadataCopy(event.metadata);
+    if (metadata === undefined) return undefined;
+    return {
+      eventId: event.eventId,
+      eventType: event.eventType,
+      eventData: event.eventData,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      version: event.version,
+      triggeringEventId: event.triggeringEventId,
+      metadata,
+      timestamp: new Date(event.timestamp.getTime()),
+      position,
+    };
   }
 
   /** The stream's events after version `from`, oldest first: found from its last event back. */
