@@ -1,6 +1,7 @@
 import { RowDataPacket } from 'mysql2/promise';
 import { createTestDatabase } from '@eventloom/test-support';
 import { cli, ledgerServiceModule, serviceDatabase } from '../../test/cli-harness';
+import { eventually } from '@eventloom/testing';
 import { AddToCounter, Counter, OpenCounter } from '@eventloom/testing/contract';
 import { createLedgerTables, Ledger, Picky } from '../../test/ledger-service';
 
@@ -21,6 +22,11 @@ describe('eventloom status, inspect, parked (real MariaDB)', () => {
     accountId = (await repository.create(Counter, new OpenCounter(0), { metadata: { userId: 'op-1' } })).id;
     for (const amount of [5, 13, 7, 2]) await repository.update(Counter, accountId, new AddToCounter(amount));
     await service.eventloom.caughtUp();
+    // caughtUp() is about handling; a subscription saves its checkpoint up to 100 ms later, and status reads the saved one.
+    await eventually(async () => {
+      const [rows] = await service.store.pool.query<RowDataPacket[]>('SELECT position FROM subscriber_positions WHERE subscriber_id IN (?, ?)', ['ledger', 'picky']);
+      return rows.length === 2 && rows.every((row) => Number(row.position) === 5);
+    }, 'both subscribers\' checkpoints saved at position 5');
   });
   afterAll(async () => {
     await service.close();
