@@ -142,13 +142,8 @@ export class EncodedEventLog {
     const metadataText = field(LENGTHS_AT + 16)!;
     const causationId = field(LENGTHS_AT + 20);
     const schemaVersion = chunk.readUInt32LE(start + 24);
-    // The repository's own shapes, so read metadata shares their hidden classes.
-    const metadata: EventMetadataFields =
-      schemaVersion === JSON_METADATA
-        ? (JSON.parse(metadataText) as EventMetadataFields)
-        : causationId !== undefined
-          ? { correlationId: metadataText, causationId, schemaVersion }
-          : { correlationId: metadataText, schemaVersion };
+    const metadata =
+      schemaVersion === JSON_METADATA ? (JSON.parse(metadataText) as EventMetadataFields) : plainMetadata(metadataText, causationId, schemaVersion);
     return {
       eventId,
       eventType: this.names[chunk.readUInt32LE(start + 16)],
@@ -196,7 +191,7 @@ export class EncodedEventLog {
  * schema version and nothing else (checked without listing the keys, which
  * would be an array per event).
  */
-function isPlain(metadata: EventMetadataFields): boolean {
+export function isPlain(metadata: EventMetadataFields): boolean {
   const version = metadata.schemaVersion;
   if (typeof metadata.correlationId !== 'string' || !Number.isInteger(version) || version < 0 || version >= JSON_METADATA) return false;
   const causation = metadata.causationId;
@@ -207,10 +202,8 @@ function isPlain(metadata: EventMetadataFields): boolean {
   return keys === (causation === undefined ? 2 : 3);
 }
 
-/** A copy of metadata of the repository's plain shape, as a literal of that shape; undefined for any other. */
-export function plainMetadataCopy(metadata: EventMetadataFields): EventMetadataFields | undefined {
-  if (!isPlain(metadata)) return undefined;
-  const { correlationId, causationId, schemaVersion } = metadata;
+/** Metadata of the repository's plain shape, as the repository's own literals, so that read metadata shares their hidden classes. */
+export function plainMetadata(correlationId: string, causationId: string | undefined, schemaVersion: number): EventMetadataFields {
   return causationId !== undefined ? { correlationId, causationId, schemaVersion } : { correlationId, schemaVersion };
 }
 

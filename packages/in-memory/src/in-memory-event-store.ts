@@ -10,7 +10,7 @@ import {
   Snapshot,
   StoredEvent,
 } from '@eventloom/core/spi';
-import { EncodedEventLog, plainMetadataCopy } from './encoded-event-log';
+import { EncodedEventLog, isPlain, plainMetadata } from './encoded-event-log';
 
 /** How many of the last appended events are kept as given, for readers of the log's tail (a power of two). */
 const RECENT_APPENDS = 1024;
@@ -39,7 +39,8 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
    */
   private readonly streams = new Map<string, Map<string, Stream>>();
   private readonly log = new EncodedEventLog();
-  private readonly recent: (NewEvent | undefined)[] = new Array(RECENT_APPENDS).fill(undefined);
+  /** Events with other than plain metadata are not kept (null): their copy is the decoding. */
+  private readonly recent: (NewEvent | null)[] = new Array(RECENT_APPENDS).fill(null);
   private readonly recentPositions = new Float64Array(RECENT_APPENDS);
   private readonly listeners = new Set<() => void>();
   private closed = false;
@@ -158,17 +159,18 @@ export class InMemoryEventStore implements EventStore, PublicationLog {
     for (let i = 0; i < events.length; i++) {
       const position = firstPosition + i;
       const slot = position & (RECENT_APPENDS - 1);
-      this.recent[slot] = events[i];
+      // Decided once per event here rather than at each subscriber's read.
+      this.recent[slot] = isPlain(events[i].metadata) ? events[i] : null;
       this.recentPositions[slot] = position;
     }
   }
 
   private recentlyAppended(position: number): SequencedEvent | undefined {
     const slot = position & (RECENT_APPENDS - 1);
-    if (this.recentPositions[slot] !== position) return undefined;
-    const event = this.recent[slot]!;
-    const metadata = plainMetadataCopy(event.metadata);
-    if (metadata === undefined) return undefined;
+    const event = this.recent[slot];
+    if (event === null || this.recentPositions[slot] !== position) return undefined;
+    const { correlationId, causationId, schemaVersion } = event.metadata;
+    const metadata = plainMetadata(correlationId, causationId, schemaVersion);
     return {
       eventId: event.eventId,
       eventType: event.eventType,

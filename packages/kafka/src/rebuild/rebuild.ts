@@ -197,8 +197,8 @@ export function rebuildSubscriber(
  * The events split into `lanes` lists, in their order, every aggregate's events in one list: aggregates go to
  * lanes in turn as they first appear, which keeps the lanes about as long as each other.
  */
-function lanesByAggregate(events: readonly StoredEvent[], lanes: number): StoredEvent[][] {
-  if (lanes === 1) return [[...events]];
+function lanesByAggregate(events: readonly StoredEvent[], lanes: number): ReadonlyArray<readonly StoredEvent[]> {
+  if (lanes === 1) return [events];
   const split: StoredEvent[][] = Array.from({ length: lanes }, () => []);
   const laneOf = new Map<string, number>();
   let next = 0;
